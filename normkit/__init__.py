@@ -1,0 +1,93 @@
+"""normkit: make messy real-world text comparable.
+
+Composable, pure ``str -> str`` steps (Unicode, invisibles, typography,
+whitespace, ASCII folding, boilerplate, person names), name keys and matching
+for Korean, Slavic and other names, and a CLI and pre-commit hooks.
+
+Importing normkit is cheap: modules and tables load on first use.
+
+>>> import normkit
+>>> normkit.clean("Hello\\u00a0world  ")
+'Hello world'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, overload
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from normkit.names import explain_match, name_key, same_name
+    from normkit.names.base import NameMatch
+    from normkit.pipeline import (
+        PRESETS,
+        Change,
+        Explanation,
+        Note,
+        Pipeline,
+        Step,
+        Trace,
+        available_steps,
+        clean,
+        get_step,
+        register_step,
+    )
+
+# public name -> module that defines it (imported on first attribute access)
+_EXPORTS: dict[str, str] = {
+    "PRESETS": "normkit.pipeline",
+    "Change": "normkit.pipeline",
+    "Explanation": "normkit.pipeline",
+    "Note": "normkit.pipeline",
+    "Pipeline": "normkit.pipeline",
+    "Step": "normkit.pipeline",
+    "Trace": "normkit.pipeline",
+    "available_steps": "normkit.pipeline",
+    "clean": "normkit.pipeline",
+    "get_step": "normkit.pipeline",
+    "register_step": "normkit.pipeline",
+    "NameMatch": "normkit.names.base",
+    "explain_match": "normkit.names",
+    "name_key": "normkit.names",
+    "same_name": "normkit.names",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__", "explain"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'normkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+@overload
+def explain(text: str, /, *, preset: str = ..., **options: object) -> Explanation: ...
+@overload
+def explain(text: str, other: str, /) -> NameMatch: ...
+def explain(text: str, other: str | None = None, /, **options: Any) -> Explanation | NameMatch:
+    """Explain a cleaning (one text) or a name match (two names).
+
+    ``explain(text, preset=..., **options)`` returns every change
+    :func:`clean` would make, with its step and rule; ``explain(a, b)``
+    returns why :func:`same_name` judges two names as it does.
+
+    >>> print(explain("a\\u00a0b"))
+    typography: ...
+    """
+    if other is not None:
+        from normkit.names import explain_match
+
+        return explain_match(text, other)
+    from normkit.pipeline import explain as _explain
+
+    return _explain(text, **options)

@@ -1,0 +1,102 @@
+"""Name keys and name matching: detect a name's origin, dispatch to its engine.
+
+Engines are modules in this package with three functions:
+
+- ``claim(name) -> float``: how surely the name is of the engine's origin (0..1);
+- ``key(name) -> str``: the key shared by every spelling of one name ("" when
+  the name has no usable letters);
+- ``match(a, b) -> Match``: the verdict with reasons.
+
+The dispatcher picks the engine with the highest claim (the ``generic`` engine
+claims every name at 0.1). Keys are prefixed with the engine's name so keys of
+different engines never collide.
+
+>>> same_name("Gabriel García Márquez", "MARQUEZ, Gabriel")
+False
+>>> same_name("Ana María López", "LÓPEZ, Ana María")
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from normkit.names.base import Match, NameMatch
+
+__all__ = ["ENGINES", "Match", "NameMatch", "explain_match", "name_key", "origin", "same_name"]
+
+# Engine modules, in order of preference when claims tie.
+ENGINES: tuple[str, ...] = ("generic",)
+
+_MODULES: dict[str, ModuleType] = {}
+
+
+def _engine(name: str) -> ModuleType:
+    mod = _MODULES.get(name)
+    if mod is None:
+        mod = importlib.import_module(f"normkit.names.{name}")
+        _MODULES[name] = mod
+    return mod
+
+
+def _claims(name: str) -> list[tuple[float, str]]:
+    return [(float(_engine(e).claim(name)), e) for e in ENGINES]
+
+
+def origin(name: str) -> str:
+    """The engine that claims ``name`` most surely (``generic`` if none does)."""
+    best, best_engine = 0.0, "generic"
+    for score, engine in _claims(name):
+        if score > best:
+            best, best_engine = score, engine
+    return best_engine
+
+
+def name_key(name: str) -> str:
+    """One deterministic key shared by every spelling of one name.
+
+    Empty when the name has no usable letters.
+
+    >>> name_key("López,  Ana-María") == name_key("ana maría lopez")
+    True
+    """
+    engine = origin(name)
+    k: str = _engine(engine).key(name)
+    return f"{engine}:{k}" if k else ""
+
+
+def _pick_engine(a: str, b: str) -> str:
+    ca, cb = dict((e, s) for s, e in _claims(a)), dict((e, s) for s, e in _claims(b))
+    oa = max(ENGINES, key=lambda e: ca[e])
+    ob = max(ENGINES, key=lambda e: cb[e])
+    if oa == ob:
+        return oa
+    # Different origins: the engine that best claims both, if it claims both plausibly.
+    engine = max(ENGINES, key=lambda e: min(ca[e], cb[e]))
+    return engine if min(ca[engine], cb[engine]) >= 0.2 else "generic"
+
+
+def explain_match(a: str, b: str) -> NameMatch:
+    """Whether ``a`` and ``b`` are spellings of one name, and why."""
+    engine = _pick_engine(a, b)
+    mod = _engine(engine)
+    m: Match = mod.match(a, b)
+    ka, kb = mod.key(a), mod.key(b)
+    return NameMatch(
+        a,
+        b,
+        engine,
+        f"{engine}:{ka}" if ka else "",
+        f"{engine}:{kb}" if kb else "",
+        m.same,
+        m.score,
+        m.reasons,
+    )
+
+
+def same_name(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are spellings of one name. Never True for two
+    names without usable letters."""
+    engine = _pick_engine(a, b)
+    return bool(_engine(engine).match(a, b).same)
