@@ -52,6 +52,11 @@ _EXPORTS: dict[str, str] = {
     "explain_match": "normkit.names",
     "name_key": "normkit.names",
     "same_name": "normkit.names",
+    "romanize": "normkit.names.korean",
+    "hangul_candidates": "normkit.names.korean",
+    "transliterate": "normkit.names.slavic",
+    "strip_boilerplate": "normkit.boilerplate",
+    "strip_boilerplate_many": "normkit.boilerplate",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "explain"])
