@@ -241,16 +241,13 @@ def syllables(text: str) -> list[str]:
     return [c for c in to_nfc(text) if SBASE <= ord(c) < SBASE + SCOUNT]
 
 
-def _rr_syllable(ch: str, nxt: str | None) -> str:
+def _rr_syllable(ch: str, prev: str | None) -> str:
     i, v, f = decompose(ch)
-    out = RR_INITIAL[i] + RR_VOWEL[v]
-    if f:
-        fin = RR_FINAL[f]
-        # RR writes ㄹㄹ as "ll" (실라 sil-la is written silla).
-        if f == 8 and nxt is not None and is_syllable(nxt) and decompose(nxt)[0] == 5:
-            fin = "l"
-        out += fin
-    return out
+    ini = RR_INITIAL[i]
+    # RR writes ㄹㄹ as "ll" (실라 is silla).
+    if i == 5 and prev is not None and is_syllable(prev) and decompose(prev)[2] == 8:
+        ini = "l"
+    return ini + RR_VOWEL[v] + RR_FINAL[f]
 
 
 def fold_hangul(run: str) -> str:
@@ -270,11 +267,10 @@ def fold_hangul(run: str) -> str:
     """
     text = to_nfc(run) if any(0x1100 <= ord(c) <= 0x11FF or 0xD7B0 <= ord(c) <= 0xD7FF for c in run) else run
     out: list[str] = []
-    n = len(text)
     for idx, ch in enumerate(text):
         o = ord(ch)
         if SBASE <= o < SBASE + SCOUNT:
-            out.append(_rr_syllable(ch, text[idx + 1] if idx + 1 < n else None))
+            out.append(_rr_syllable(ch, text[idx - 1] if idx else None))
         elif 0x3131 <= o <= 0x318E:
             out.append(_JAMO_RR.get(ch, ""))
         elif 0xFFA0 <= o <= 0xFFDC or 0x1100 <= o <= 0x11FF or 0xA960 <= o <= 0xA97F or 0xD7B0 <= o <= 0xD7FF:
