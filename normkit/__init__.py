@@ -57,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "transliterate": "normkit.names.slavic",
     "strip_boilerplate": "normkit.boilerplate",
     "strip_boilerplate_many": "normkit.boilerplate",
+    "clean_many": "normkit.corpus",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "explain"])

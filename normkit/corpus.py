@@ -1,0 +1,934 @@
+"""Batch cleaning and resumable corpus runs on one machine.
+
+:func:`clean_many` cleans an iterable of texts with a preset, in order, on
+one or more processes. :func:`run_corpus` (what ``normkit corpus IN OUT``
+runs) cleans a whole corpus on disk: a directory of text files, a JSONL file
+or a directory of them, or Parquet (with the ``parquet`` extra), in shards,
+so that an interrupted run resumes without redoing finished shards.
+
+How a run stays correct:
+
+- The corpus is cut into shards by a plan that depends only on the input and
+  ``shard_size`` (never on ``jobs``), and every shard's output is assembled in
+  input order, so the output is byte-identical whatever ``jobs`` is.
+- A shard's output, failures and explanations are written to temporary files
+  and renamed into place; only then is the shard added to the *manifest*
+  (``manifest.json`` in the state directory, itself replaced atomically). A
+  killed run leaves at most unfinished temporaries, which a resumed run
+  discards, so the output of a resumed run equals an uninterrupted one.
+- A document that cannot be cleaned (not UTF-8, not JSON, no such field, an
+  exception in a step) is skipped and logged with its id and reason in
+  ``failures.jsonl``; the run goes on.
+
+>>> list(clean_many(["a\\u00a0b", "two  spaces"]))
+['a b', 'two spaces']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib
+import itertools
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from normkit.pipeline import Explanation, Pipeline, StepLike
+
+__all__ = [
+    "CorpusError",
+    "CorpusReport",
+    "clean_many",
+    "default_jobs",
+    "detect_format",
+    "run_corpus",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MANIFEST_VERSION = 1
+DEFAULT_SHARD_SIZE = 1000
+_TMP_MARK = ".normkit-tmp"
+
+
+def default_jobs() -> int:
+    """The number of CPU cores this process may use (at least 1).
+
+    >>> default_jobs() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+# --------------------------------------------------------------------------
+# Worker processes
+
+_WORKER_STATE: dict[str, Any] = {}
+
+
+def _init_worker(key: str, value: object) -> None:
+    _WORKER_STATE[key] = value
+
+
+def _clean_chunk(chunk: list[str]) -> list[str]:
+    pipeline: Pipeline = _WORKER_STATE["pipeline"]
+    return [pipeline(text) for text in chunk]
+
+
+def _ordered_map(
+    func: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    jobs: int,
+    init_key: str,
+    init_value: object,
+    mp_context: str | None = None,
+) -> Iterator[R]:
+    """``map(func, items)`` on ``jobs`` processes, in order, with a bounded
+    number of items in flight (so a long input is never read ahead)."""
+    ctx = multiprocessing.get_context(mp_context)
+    window = 4 * jobs
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(init_key, init_value)) as pool:
+        pending: deque[Any] = deque()
+        for item in items:
+            pending.append(pool.apply_async(func, (item,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+# --------------------------------------------------------------------------
+# clean_many
+
+
+def clean_many(
+    texts: Iterable[str],
+    *,
+    preset: str = "default",
+    jobs: int = 1,
+    chunksize: int = 64,
+    steps: Sequence[StepLike] | None = None,
+    mp_context: str | None = None,
+    **options: object,
+) -> Iterator[str]:
+    """Clean many texts with a preset, keeping their order.
+
+    Args:
+        texts: any iterable of strings; it is consumed lazily, a bounded
+            number of chunks ahead of the results.
+        preset: a preset name, as for :func:`normkit.clean`.
+        jobs: worker processes; 1 (the default) cleans in this process, 0
+            or a negative number means one per available core.
+        chunksize: texts sent to a worker at a time.
+        steps: a different step list, as for :func:`normkit.clean`.
+        mp_context: a :mod:`multiprocessing` start method (default: the
+            platform's). Steps registered at run time reach the workers only
+            with ``"fork"``.
+        **options: step options, as for :func:`normkit.clean`.
+
+    Returns:
+        An iterator over the cleaned texts, in input order; the results
+        equal ``[clean(t, preset=preset, **options) for t in texts]``
+        whatever ``jobs`` is. Unknown presets and options fail at once.
+
+    >>> list(clean_many(["x\\u200by  ", "Ünïcode"], preset="ascii", jobs=2))
+    ['xy', 'Unicode']
+    """
+    pipeline = Pipeline.from_preset(preset, steps=steps, **options)
+    if jobs <= 0:
+        jobs = default_jobs()
+    if chunksize < 1:
+        raise ValueError("chunksize must be at least 1")
+    if jobs == 1:
+        return map(pipeline, texts)
+    results = _ordered_map(
+        _clean_chunk,
+        _chunks(texts, chunksize),
+        jobs=jobs,
+        init_key="pipeline",
+        init_value=pipeline,
+        mp_context=mp_context,
+    )
+    return itertools.chain.from_iterable(results)
+
+
+# --------------------------------------------------------------------------
+# Corpus runs: formats and plans
+
+
+class CorpusError(Exception):
+    """A corpus run cannot start or continue (bad input, foreign state)."""
+
+
+FORMATS = ("text", "jsonl", "parquet")
+_JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+def _visible_files(root: Path) -> list[str]:
+    """Relative POSIX paths of the regular files under ``root``, sorted,
+    skipping hidden files and folders (names starting with a dot)."""
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            if path.is_file():
+                out.append(path.relative_to(root).as_posix())
+    return sorted(out)
+
+
+def detect_format(src: str | os.PathLike[str]) -> str:
+    """Guess the corpus format of ``src``: ``text``, ``jsonl`` or ``parquet``.
+
+    A file is JSONL if it ends in ``.jsonl``/``.ndjson`` and Parquet if it
+    ends in ``.parquet``/``.pq``; a directory whose visible files all are
+    JSONL (or all Parquet) is that, and any other directory is a directory
+    of text files, one document per file.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.jsonl").write_text("{}")
+    >>> detect_format(d), detect_format(d / "a.jsonl")
+    ('jsonl', 'jsonl')
+    """
+    path = Path(src)
+    if path.is_dir():
+        files = _visible_files(path)
+        if files and all(f.endswith(_JSONL_SUFFIXES) for f in files):
+            return "jsonl"
+        if files and all(f.endswith(_PARQUET_SUFFIXES) for f in files):
+            return "parquet"
+        return "text"
+    if not path.exists():
+        raise CorpusError(f"{src}: no such file or directory")
+    if path.name.endswith(_JSONL_SUFFIXES):
+        return "jsonl"
+    if path.name.endswith(_PARQUET_SUFFIXES):
+        return "parquet"
+    raise CorpusError(f"{src}: cannot tell the format of this file; give --format jsonl or parquet")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Shard:
+    """One unit of resumable work: documents ``first .. first+count-1`` (in
+    corpus order) read from ``source`` (a relative path, "" for a single
+    file). ``a`` and ``b`` locate them in the source: file indexes for text
+    corpora, byte offsets for JSONL, (row group, row offset) for Parquet."""
+
+    index: int
+    source: str
+    first: int
+    count: int
+    a: int
+    b: int
+    line: int = 0  # JSONL: line number of the first line (1-based)
+
+
+def _input_files(src: Path, fmt: str) -> list[str]:
+    """Relative paths of the input files ("" when ``src`` is itself a file)."""
+    if not src.is_dir():
+        return [""]
+    files = _visible_files(src)
+    if fmt == "jsonl":
+        return [f for f in files if f.endswith(_JSONL_SUFFIXES)]
+    if fmt == "parquet":
+        return [f for f in files if f.endswith(_PARQUET_SUFFIXES)]
+    return files
+
+
+def _join(root: Path, rel: str) -> Path:
+    return root / rel if rel else root
+
+
+def _plan_text(files: list[str], shard_size: int) -> list[_Shard]:
+    shards: list[_Shard] = []
+    for start in range(0, len(files), shard_size):
+        count = min(shard_size, len(files) - start)
+        shards.append(_Shard(len(shards), "", start, count, start, start + count))
+    return shards
+
+
+def _plan_jsonl(src: Path, files: list[str], shard_size: int) -> list[_Shard]:
+    shards: list[_Shard] = []
+    first = 0
+    for rel in files:
+        offsets = [0]  # byte offset of every line start, sampled every shard_size lines
+        n_lines = 0
+        pos = 0
+        with open(_join(src, rel), "rb") as f:
+            for line in f:
+                n_lines += 1
+                pos += len(line)
+                if n_lines % shard_size == 0:
+                    offsets.append(pos)
+        if offsets[-1] != pos or n_lines == 0:
+            offsets.append(pos)
+        for k in range(len(offsets) - 1):
+            count = min(shard_size, n_lines - k * shard_size)
+            shards.append(
+                _Shard(len(shards), rel, first, count, offsets[k], offsets[k + 1], k * shard_size + 1)
+            )
+            first += count
+    return shards
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    try:
+        pa = importlib.import_module("pyarrow")
+        pq = importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        raise CorpusError("Parquet needs pyarrow: pip install 'normkit[parquet]'") from None
+    return pa, pq
+
+
+def _plan_parquet(src: Path, files: list[str], shard_size: int) -> list[_Shard]:
+    _, pq = _pyarrow()
+    shards: list[_Shard] = []
+    first = 0
+    for rel in files:
+        meta = pq.ParquetFile(_join(src, rel)).metadata
+        for rg in range(meta.num_row_groups):
+            rows = meta.row_group(rg).num_rows
+            for offset in range(0, max(rows, 1), shard_size):
+                count = min(shard_size, rows - offset)
+                shards.append(_Shard(len(shards), rel, first, count, rg, offset))
+                first += count
+        if meta.num_row_groups == 0:
+            shards.append(_Shard(len(shards), rel, first, 0, -1, 0))
+    return shards
+
+
+# --------------------------------------------------------------------------
+# Per-document work (runs in worker processes)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Job:
+    """What a worker needs to clean documents of one corpus run."""
+
+    pipeline: Pipeline
+    fmt: str
+    src: str
+    dst: str
+    field: str
+
+
+# A document task: (doc id, payload, explain?). A result: (output, failure
+# reason or None, explanation record or None).
+_Doc = tuple[str, Any, bool]
+_Result = tuple[Any, str | None, dict[str, Any] | None]
+
+
+def _explanation_record(doc_id: str, exp: Explanation, output: str) -> dict[str, Any]:
+    return {
+        "id": doc_id,
+        "changes": [
+            {
+                "step": c.step,
+                "rule": c.rule,
+                "pass": c.pass_no,
+                "start": c.start,
+                "end": c.end,
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in exp.changes
+        ],
+        "notes": [
+            {
+                "step": n.step,
+                "rule": n.rule,
+                "start": n.start,
+                "end": n.end,
+                "text": n.text,
+                "message": n.message,
+            }
+            for n in exp.notes
+        ],
+        "replays": exp.result == output and exp.replay() == output,
+    }
+
+
+def _clean_text(job: _Job, doc_id: str, text: str, want_explain: bool) -> tuple[str, dict[str, Any] | None]:
+    out = job.pipeline(text)
+    record = None
+    if want_explain:
+        record = _explanation_record(doc_id, job.pipeline.explain(text), out)
+    return out, record
+
+
+def _atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = False) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_MARK, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not valid UTF-8 at byte {exc.start}"
+    if isinstance(exc, UnicodeEncodeError):
+        return f"cannot be written as UTF-8: {exc.object[exc.start : exc.end]!r} at {exc.start}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _work_one(job: _Job, doc: _Doc) -> _Result:
+    doc_id, payload, want_explain = doc
+    try:
+        if job.fmt == "text":
+            data = Path(job.src, payload).read_bytes() if payload else Path(job.src).read_bytes()
+            out, record = _clean_text(job, doc_id, data.decode("utf-8"), want_explain)
+            encoded = out.encode("utf-8")
+            _atomic_write_bytes(_join(Path(job.dst), payload), encoded)
+            return None, None, record
+        if job.fmt == "jsonl":
+            line = payload.decode("utf-8")
+            if not line.strip():
+                return b"", None, None
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                return None, f"not a JSON object but {type(obj).__name__}", None
+            if job.field not in obj:
+                return None, f"no field {job.field!r}", None
+            value = obj[job.field]
+            record = None
+            if value is not None:
+                if not isinstance(value, str):
+                    return None, f"field {job.field!r} is {type(value).__name__}, not a string", None
+                obj[job.field], record = _clean_text(job, doc_id, value, want_explain)
+            return json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n", None, record
+        # parquet: the payload is the text itself (or None for a null)
+        if payload is None:
+            return None, None, None
+        out, record = _clean_text(job, doc_id, payload, want_explain)
+        out.encode("utf-8")  # Parquet strings are UTF-8: fail here, not in the writer
+        return out, None, record
+    except Exception as exc:  # a failing document is logged and skipped
+        return None, _describe(exc), None
+
+
+def _work_chunk(chunk: list[_Doc]) -> list[_Result]:
+    job: _Job = _WORKER_STATE["job"]
+    return [_work_one(job, doc) for doc in chunk]
+
+
+# --------------------------------------------------------------------------
+# State: the manifest of finished shards
+
+
+def _atomic_write_json(path: Path, obj: object) -> None:
+    _atomic_write_bytes(path, (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode(), fsync=True)
+
+
+def _ranges(indexes: Iterable[int]) -> list[list[int]]:
+    """``[1, 2, 3, 7]`` -> ``[[1, 4], [7, 8]]`` (half-open ranges)."""
+    out: list[list[int]] = []
+    for i in sorted(indexes):
+        if out and out[-1][1] == i:
+            out[-1][1] = i + 1
+        else:
+            out.append([i, i + 1])
+    return out
+
+
+def _unranges(ranges: Iterable[Sequence[int]]) -> set[int]:
+    return {i for a, b in ranges for i in range(a, b)}
+
+
+@dataclasses.dataclass
+class _State:
+    root: Path
+    fingerprint: str
+    config: dict[str, Any]
+    finished: set[int]
+    failed: int = 0
+    docs: int = 0
+    complete: bool = False
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def parts(self) -> Path:
+        return self.root / "parts"
+
+    def save(self) -> None:
+        _atomic_write_json(
+            self.manifest,
+            {
+                "version": MANIFEST_VERSION,
+                "fingerprint": self.fingerprint,
+                "config": self.config,
+                "finished_shards": _ranges(self.finished),
+                "documents_done": self.docs,
+                "documents_failed": self.failed,
+                "complete": self.complete,
+            },
+        )
+
+
+def _load_state(root: Path, fingerprint: str, config: dict[str, Any], restart: bool) -> tuple[_State, bool]:
+    """The run's state; the flag says whether an earlier run is resumed."""
+    if restart and root.exists():
+        shutil.rmtree(root)
+    manifest = root / "manifest.json"
+    if manifest.exists():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CorpusError(f"{manifest}: unreadable ({exc}); rerun with --restart") from None
+        if data.get("version") != MANIFEST_VERSION or data.get("fingerprint") != fingerprint:
+            raise CorpusError(
+                f"{root} holds the state of a different run (the input, the preset or an option "
+                "changed); rerun with --restart to start over, or give another --state"
+            )
+        state = _State(
+            root,
+            fingerprint,
+            config,
+            _unranges(data["finished_shards"]),
+            int(data["documents_failed"]),
+            int(data["documents_done"]),
+            bool(data["complete"]),
+        )
+        return state, True
+    root.mkdir(parents=True, exist_ok=True)
+    state = _State(root, fingerprint, config, set())
+    state.save()
+    return state, False
+
+
+def _remove_temporaries(root: Path) -> None:
+    if not root.is_dir():
+        if root.name.endswith(_TMP_MARK):
+            root.unlink()
+        return
+    for dirpath, _, filenames in os.walk(root):
+        for name in filenames:
+            if name.endswith(_TMP_MARK):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(dirpath, name))
+
+
+# --------------------------------------------------------------------------
+# The run
+
+
+@dataclasses.dataclass(frozen=True)
+class CorpusReport:
+    """What :func:`run_corpus` did."""
+
+    format: str
+    documents: int
+    failed: int
+    shards: int
+    resumed_shards: int
+    output: Path
+    state: Path
+    failures: Path
+    explanations: Path | None
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """True if no document failed."""
+        return self.failed == 0
+
+
+def _fingerprint(config: dict[str, Any], src: Path, files: list[str]) -> str:
+    h = hashlib.sha256(json.dumps(config, sort_keys=True, default=repr).encode())
+    for rel in files:
+        st = _join(src, rel).stat()
+        h.update(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def _check_paths(src: Path, dst: Path) -> None:
+    if not src.exists():
+        raise CorpusError(f"{src}: no such file or directory")
+    s, d = src.resolve(), dst.resolve()
+    if s == d or (src.is_dir() and d.is_relative_to(s)) or s.is_relative_to(d):
+        raise CorpusError(f"the output {dst} must not be, contain or lie inside the input {src}")
+
+
+class _Reader:
+    """Reads a shard's documents in the main process (format-specific)."""
+
+    def __init__(
+        self, fmt: str, src: Path, files: list[str], shards: list[_Shard], field: str, id_field: str | None
+    ) -> None:
+        self.fmt, self.src, self.files, self.field, self.id_field = fmt, src, files, field, id_field
+        self._firsts: dict[str, int] = {}  # the first document of each source file
+        for s in shards:
+            self._firsts.setdefault(s.source, s.first)
+        self._parquet_cache: tuple[tuple[str, int], Any] | None = None
+
+    def read(self, shard: _Shard) -> tuple[list[tuple[str, Any]], Any]:
+        """Documents as (id, payload) pairs, and a context for the writer."""
+        if self.fmt == "text":
+            return [(self.files[i] or self.src.name, self.files[i]) for i in range(shard.a, shard.b)], None
+        if self.fmt == "jsonl":
+            with open(_join(self.src, shard.source), "rb") as f:
+                f.seek(shard.a)
+                data = f.read(shard.b - shard.a)
+            name = shard.source or self.src.name
+            lines = data.split(b"\n")
+            if lines[-1] == b"":  # the end of the last line (or an empty shard)
+                lines.pop()
+            return [(f"{name}:{shard.line + k}", line) for k, line in enumerate(lines)], None
+        _, pq = _pyarrow()
+        if shard.count == 0:
+            table = pq.ParquetFile(_join(self.src, shard.source)).schema_arrow.empty_table()
+        else:
+            key = (shard.source, shard.a)
+            if self._parquet_cache is None or self._parquet_cache[0] != key:
+                self._parquet_cache = (
+                    key,
+                    pq.ParquetFile(_join(self.src, shard.source)).read_row_group(shard.a),
+                )
+            table = self._parquet_cache[1].slice(shard.b, shard.count)
+        if self.field not in table.column_names:
+            raise CorpusError(f"{_join(self.src, shard.source)}: no column {self.field!r}")
+        texts = table.column(self.field).to_pylist()
+        ids: list[Any]
+        if self.id_field and self.id_field in table.column_names:
+            ids = [str(v) for v in table.column(self.id_field).to_pylist()]
+        else:
+            name = shard.source or self.src.name
+            start = shard.first - self._firsts[shard.source]
+            ids = [f"{name}:{start + k}" for k in range(len(texts))]
+        return list(zip(ids, texts, strict=True)), table
+
+
+def run_corpus(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    *,
+    preset: str = "default",
+    fmt: str | None = None,
+    field: str = "text",
+    id_field: str | None = None,
+    jobs: int = 0,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    state_dir: str | os.PathLike[str] | None = None,
+    restart: bool = False,
+    explain_sample: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    on_shard: Callable[[int], None] | None = None,
+    mp_context: str | None = None,
+    **options: object,
+) -> CorpusReport:
+    """Clean the corpus ``src`` into ``dst`` (same layout), resumably.
+
+    Args:
+        src: a directory of UTF-8 text files (one document each), a JSONL
+            file or a directory of them, or a Parquet file or directory.
+        dst: where the output goes: a directory mirroring ``src`` or a file
+            of the same format.
+        preset: the preset to apply (options as for :func:`normkit.clean`).
+        fmt: ``text``, ``jsonl`` or ``parquet``; guessed when None.
+        field: the JSON field or Parquet column holding the text.
+        id_field: a JSON field or column naming documents in the failure log
+            (default: ``file:line`` for JSONL, ``file:row`` for Parquet).
+        jobs: worker processes (0: one per core; 1: in this process).
+        shard_size: documents per shard (the unit of resumption).
+        state_dir: where the manifest, failures and parts live (default
+            ``<dst>.normkit-state``).
+        restart: forget the state of an earlier run and start over.
+        explain_sample: explain what changed in this many documents, chosen
+            at random with a fixed seed, into ``explain.jsonl``.
+        progress: called as ``progress(done, total)`` with document counts.
+        on_shard: called with a shard's index after it is committed.
+        mp_context: a :mod:`multiprocessing` start method.
+
+    Returns:
+        A :class:`CorpusReport`; ``report.failed`` counts skipped documents.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "in.jsonl").write_text('{"id": 1, "text": "a\\\\u00a0b  "}\\n')
+    >>> run_corpus(d / "in.jsonl", d / "out.jsonl", jobs=1).documents
+    1
+    >>> (d / "out.jsonl").read_text()
+    '{"id": 1, "text": "a b"}\\n'
+    """
+    started = time.monotonic()
+    src_path, dst_path = Path(src), Path(dst)
+    _check_paths(src_path, dst_path)
+    pipeline = Pipeline.from_preset(preset, steps=None, **options)
+    fmt = fmt or detect_format(src_path)
+    if fmt not in FORMATS:
+        raise CorpusError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if shard_size < 1:
+        raise CorpusError("shard_size must be at least 1")
+    if jobs <= 0:
+        jobs = default_jobs()
+    files = _input_files(src_path, fmt)
+    if fmt == "text" and not src_path.is_dir():
+        files = [""]
+    if fmt == "text":
+        shards = _plan_text(files, shard_size)
+    elif fmt == "jsonl":
+        shards = _plan_jsonl(src_path, files, shard_size)
+    else:
+        shards = _plan_parquet(src_path, files, shard_size)
+    total = sum(s.count for s in shards)
+
+    config = {
+        "format": fmt,
+        "preset": preset,
+        "pipeline": repr(pipeline),
+        "field": field,
+        "id_field": id_field,
+        "shard_size": shard_size,
+        "explain_sample": explain_sample,
+        "input": str(src_path.resolve()),
+        "output": str(dst_path.resolve()),
+    }
+    state_root = (
+        Path(state_dir) if state_dir is not None else Path(str(dst_path).rstrip("/\\") + ".normkit-state")
+    )
+    state, resumed = _load_state(state_root, _fingerprint(config, src_path, files), config, restart)
+    failures_path = state_root / "failures.jsonl"
+    explain_path = state_root / "explain.jsonl" if explain_sample > 0 else None
+    resumed_shards = len(state.finished)
+
+    def report() -> CorpusReport:
+        return CorpusReport(
+            fmt,
+            total,
+            state.failed,
+            len(shards),
+            resumed_shards,
+            dst_path,
+            state_root,
+            failures_path,
+            explain_path,
+            time.monotonic() - started,
+        )
+
+    if state.complete:
+        if progress is not None:
+            progress(total, total)
+        return report()
+
+    if resumed:
+        _remove_temporaries(state.parts)
+        if fmt == "text" and src_path.is_dir():
+            _remove_temporaries(dst_path)
+    state.parts.mkdir(parents=True, exist_ok=True)
+    if fmt == "text" and src_path.is_dir():
+        dst_path.mkdir(parents=True, exist_ok=True)
+
+    sample = (
+        set(random.Random(0).sample(range(total), min(explain_sample, total))) if explain_sample else set()
+    )
+    reader = _Reader(fmt, src_path, files, shards, field, id_field)
+    job = _Job(pipeline, fmt, str(src_path), str(dst_path), field)
+
+    todo = [s for s in shards if s.index not in state.finished]
+    contexts: dict[int, tuple[_Shard, list[tuple[str, Any]], Any]] = {}
+
+    def tasks() -> Iterator[tuple[int, bool, list[_Doc]]]:
+        for shard in todo:
+            docs, ctx = reader.read(shard)
+            contexts[shard.index] = (shard, docs, ctx)
+            items: list[_Doc] = [(d, p, shard.first + k in sample) for k, (d, p) in enumerate(docs)]
+            size = 64 if fmt == "text" else 256
+            pieces = list(_chunks(items, size)) or [[]]
+            for k, piece in enumerate(pieces):
+                yield shard.index, k == len(pieces) - 1, piece
+
+    results: Iterator[tuple[int, bool, list[_Result]]]
+    if jobs == 1:
+        _WORKER_STATE["job"] = job
+        results = map(_work_task, tasks())
+    else:
+        results = _ordered_map(
+            _work_task, tasks(), jobs=jobs, init_key="job", init_value=job, mp_context=mp_context
+        )
+
+    done = state.docs
+    if progress is not None:
+        progress(done, total)
+    collected: list[_Result] = []
+    try:
+        for index, last, chunk_results in results:
+            collected.extend(chunk_results)
+            done += len(chunk_results)
+            if progress is not None and chunk_results:
+                progress(done, total)
+            if not last:
+                continue
+            shard, docs, ctx = contexts.pop(index)
+            _commit(state, fmt, shard, docs, ctx, collected, field)
+            collected = []
+            if on_shard is not None:
+                on_shard(shard.index)
+    finally:
+        if jobs == 1:
+            _WORKER_STATE.pop("job", None)
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+
+    _finish(state, fmt, shards, src_path, dst_path, files, failures_path, explain_path)
+    return report()
+
+
+def _work_task(task: tuple[int, bool, list[_Doc]]) -> tuple[int, bool, list[_Result]]:
+    index, last, chunk = task
+    return index, last, _work_chunk(chunk)
+
+
+def _part(state: _State, index: int, kind: str) -> Path:
+    return state.parts / f"{index:07d}.{kind}"
+
+
+def _commit(
+    state: _State,
+    fmt: str,
+    shard: _Shard,
+    docs: list[tuple[str, Any]],
+    ctx: Any,
+    results: list[_Result],
+    field: str,
+) -> None:
+    """Write a finished shard's parts, then record it in the manifest."""
+    failures = b"".join(
+        json.dumps({"id": doc_id, "reason": reason}, ensure_ascii=False).encode() + b"\n"
+        for (doc_id, _), (_, reason, _) in zip(docs, results, strict=True)
+        if reason is not None
+    )
+    explanations = b"".join(
+        json.dumps(rec, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n"
+        for _, _, rec in results
+        if rec is not None
+    )
+    n_failed = sum(1 for _, reason, _ in results if reason is not None)
+    _atomic_write_bytes(_part(state, shard.index, "failures.jsonl"), failures, fsync=True)
+    _atomic_write_bytes(_part(state, shard.index, "explain.jsonl"), explanations, fsync=True)
+    if fmt == "jsonl":
+        data = b"".join(out for out, reason, _ in results if reason is None)
+        _atomic_write_bytes(_part(state, shard.index, "jsonl"), data, fsync=True)
+    elif fmt == "parquet":
+        pa, pq = _pyarrow()
+        keep = [reason is None for _, reason, _ in results]
+        column = ctx.schema.get_field_index(field)
+        values = pa.array([out for out, reason, _ in results], type=ctx.schema.field(column).type)
+        table = ctx.set_column(column, ctx.schema.field(column), values).filter(
+            pa.array(keep, type=pa.bool_())
+        )
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        _atomic_write_bytes(_part(state, shard.index, "parquet"), sink.getvalue().to_pybytes(), fsync=True)
+    state.finished.add(shard.index)
+    state.failed += n_failed
+    state.docs += len(results)
+    state.save()
+
+
+def _concat(parts: Iterable[Path], dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=_TMP_MARK, dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as f:
+                    shutil.copyfileobj(f, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _finish(
+    state: _State,
+    fmt: str,
+    shards: list[_Shard],
+    src: Path,
+    dst: Path,
+    files: list[str],
+    failures_path: Path,
+    explain_path: Path | None,
+) -> None:
+    """Assemble the outputs from the parts, then mark the run complete."""
+    if fmt in ("jsonl", "parquet"):
+        by_source: dict[str, list[_Shard]] = {rel: [] for rel in files}
+        for s in shards:
+            by_source[s.source].append(s)
+        for rel, group in by_source.items():
+            target = _join(dst, rel) if src.is_dir() else dst
+            parts = [_part(state, s.index, fmt) for s in group]
+            if fmt == "jsonl":
+                _concat(parts, target)
+            else:
+                _assemble_parquet(parts, target, _join(src, rel))
+    _concat((_part(state, s.index, "failures.jsonl") for s in shards), failures_path)
+    if explain_path is not None:
+        _concat((_part(state, s.index, "explain.jsonl") for s in shards), explain_path)
+    state.complete = True
+    state.save()
+    shutil.rmtree(state.parts, ignore_errors=True)
+
+
+def _assemble_parquet(parts: list[Path], target: Path, source: Path) -> None:
+    pa, pq = _pyarrow()
+    schema = pq.ParquetFile(source).schema_arrow
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TMP_MARK, dir=target.parent)
+    os.close(fd)
+    try:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for part in parts:
+                table = pq.read_table(pa.BufferReader(part.read_bytes()))
+                if table.num_rows:
+                    writer.write_table(table.cast(schema))
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
