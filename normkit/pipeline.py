@@ -229,6 +229,7 @@ _BUILTIN: dict[str, tuple[str, bool]] = {
     "ascii": ("normkit.text:fold_ascii", False),
     "casefold": ("normkit.text:casefold", False),
     "collapse": ("normkit.text:collapse", False),
+    "names": ("normkit.mentions:canonicalize_names", True),
 }
 
 _REGISTRY: dict[str, Step] = {}
@@ -295,9 +296,9 @@ def available_steps() -> list[str]:
 # A preset is a sequence of step names plus option overrides. Later steps in
 # the list run later. Engines add their steps here (see CONTRIBUTING).
 PRESETS: dict[str, tuple[tuple[str, ...], Mapping[str, object]]] = {
-    "default": (("unicode", "invisibles", "typography", "whitespace"), {}),
-    "news": (("unicode", "invisibles", "typography", "whitespace"), {}),
-    "ascii": (("unicode", "invisibles", "typography", "ascii", "whitespace"), {}),
+    "default": (("unicode", "invisibles", "typography", "whitespace", "names"), {}),
+    "news": (("unicode", "invisibles", "typography", "whitespace", "names"), {}),
+    "ascii": (("unicode", "invisibles", "typography", "names", "ascii", "whitespace"), {}),
     "key": (
         ("unicode", "invisibles", "ascii", "casefold", "collapse"),
         {"form": "NFKC"},

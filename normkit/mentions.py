@@ -1,0 +1,429 @@
+"""The ``names`` step: find person-name mentions and write each one as its
+alias table's canonical spelling.
+
+A mention is a run of name-like words (capitalised, caseless such as Hangul,
+or joined by hyphens; all-lowercase runs only when every word is a listed
+one) that contains a word of some listed spelling. Inside a run the longest
+stretch that resolves to exactly one person wins:
+
+1. a listed spelling, in any order, case, separator style or diacritics
+   ("AHN, Gyu-baek", "Gyubaek Ahn", "Radmila Sekerinska");
+2. an unlisted spelling whose :func:`normkit.name_key` equals the key of one
+   person's listed spelling ("Wee Sung-lac" once the Korean engine knows it);
+3. a surname alone (at least four letters, in the canonical's script, not
+   followed by another name-like word) when that person was named in full
+   earlier in the text, or when no other loaded person has that surname.
+
+Possessives keep their ending ("Sekirinska's" -> "Šekerinska's"). URLs,
+e-mail addresses, Markdown code spans and fenced blocks are left alone, as is
+every mention that resolves to two or more persons; ``explain`` notes say so.
+
+>>> canonicalize_names("Radmila Sekirinska met Wi Sung-rak. Sekirinska's visit ended.")
+"Radmila Šekerinska met Wi Sung-lac. Šekerinska's visit ended."
+>>> canonicalize_names("KO YONG-CHUL Reporter", names_case="match")
+'KO YONG-CHUL Reporter'
+>>> canonicalize_names("Lunch on Park Avenue.")
+'Lunch on Park Avenue.'
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+
+from normkit.aliases import AliasSet, load_aliases, name_forms
+from normkit.pipeline import Trace
+
+__all__ = ["canonicalize_names", "find_mentions"]
+
+_WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
+_WORD_RE = re.compile(_WORD)
+_NEXT = re.compile(r"(, |\. ?|[ \u00a0\u202f]|[-‐‑])(" + _WORD + r")")
+_PREV = re.compile(r"(" + _WORD + r")(, |\. ?|[ \u00a0\u202f]|[-‐‑])$")
+_POSSESSIVE = re.compile(r"['’]s$")
+_HYPHEN = frozenset("-‐‑")
+_MAX_RUN = 8
+_LOOKBACK = 64
+
+_PROTECT = re.compile(
+    r"(?P<fence>^[ \t]{0,3}(?P<f>```+|~~~+)[^\n]*\n(?:.*?\n)??[ \t]{0,3}(?P=f)[ \t]*(?:\n|\Z)"
+    r"|^[ \t]{0,3}(?:```+|~~~+)[^\n]*(?:\n.*)?\Z)"
+    r"|(?P<code>(?P<b>`+)(?!`).+?(?<!`)(?P=b)(?!`))"
+    r"|(?P<url>(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.|mailto:)[^\s<>\"'`]+)"
+    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.M | re.S,
+)
+_WHAT = {"fence": "a fenced code block", "code": "a code span", "url": "a URL", "email": "an e-mail address"}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key(span: str) -> str:
+    from normkit.names import name_key
+
+    try:
+        k = name_key(span)
+    except Exception:  # an engine bug must not make the step partial
+        return ""
+    return k if isinstance(k, str) else ""
+
+
+class _Tok:
+    __slots__ = ("end", "joined", "possessive", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, joined: bool) -> None:
+        self.start = start
+        self.text = text
+        self.joined = joined  # joined to the previous word by a hyphen
+        self.possessive = bool(_POSSESSIVE.search(text)) and len(text) > 3
+        if self.possessive:
+            self.text = text[:-2]
+            end -= 2
+        self.end = end
+
+
+def _cased(word: str) -> str:
+    """'U' upper-initial, 'l' lower-initial, 'c' caseless script (Hangul, CJK)."""
+    ch = word[0]
+    if ch.isupper() or ch.istitle():
+        return "U"
+    if ch.islower():
+        return "l"
+    return "c"
+
+
+def _sep_ok(prev: str, sep: str) -> bool:
+    if sep in (" ", "\u00a0", "\u202f") or sep in _HYPHEN:
+        return True
+    if sep == ", ":
+        return len(prev) >= 2 and prev.isupper()  # OFAC-style "AHN, Gyu-baek"
+    return len(prev) == 1 and prev.isupper()  # an initial: "V. Zelensky"
+
+
+class _Rewriter:
+    def __init__(self, text: str, aset: AliasSet, names_case: str, trace: Trace | None) -> None:
+        self.text = text
+        self.aset = aset
+        self.case = names_case
+        self.trace = trace
+        self.named: set[str] = set()
+        self.changes: list[tuple[int, int, str, str, str]] = []
+        self.mentions: list[tuple[int, int, str, str]] = []
+        self._protected: list[tuple[int, int, str]] | None = None
+        self.tokens = aset.tokens
+        self.max_span = min(
+            _MAX_RUN, 1 + max((len(_WORD_RE.findall(s)) for s in _spellings(aset)), default=1)
+        )
+
+    # -- protected regions -------------------------------------------------
+
+    def _protect(self) -> list[tuple[int, int, str]]:
+        if self._protected is None:
+            t = self.text
+            spans: list[tuple[int, int, str]] = []
+            if "`" in t or "~~~" in t or "@" in t or "://" in t or "www." in t or "mailto:" in t:
+                for m in _PROTECT.finditer(t):
+                    kind = m.lastgroup or "code"
+                    if kind in ("f", "b"):
+                        kind = "fence" if m.group("fence") else "code"
+                    spans.append((m.start(), m.end(), _WHAT.get(kind, kind)))
+            self._protected = spans
+        return self._protected
+
+    def _inside(self, start: int, end: int) -> str:
+        spans = self._protect()
+        if not spans:
+            return ""
+        i = bisect.bisect_right(spans, (start, 1 << 62, "")) - 1
+        for s, e, what in spans[max(0, i - 1) : i + 2]:
+            if s < end and start < e:
+                return what
+        return ""
+
+    # -- runs --------------------------------------------------------------
+
+    def _is_anchor(self, word: str) -> bool:
+        toks = self.tokens
+        if word in toks:
+            return True
+        return any(p in toks for p in re.split(r"['’]", word))
+
+    def _run(self, start: int, lower_bound: int) -> list[_Tok]:
+        """The run of name-like words around the word at ``start``."""
+        text = self.text
+        first = _WORD_RE.match(text, start)
+        if first is None:  # pragma: no cover - the scanner only stops on words
+            return []
+        mode = _cased(first.group())
+        lower = mode == "l"
+
+        def fits(word: str, sep: str) -> bool:
+            if lower:
+                return _cased(word) == "l" and self._is_anchor(word)
+            return _cased(word) != "l" or sep in _HYPHEN
+
+        toks = [_Tok(first.start(), first.end(), first.group(), False)]
+        # leftwards
+        pos = start
+        while len(toks) < _MAX_RUN and pos > lower_bound:
+            lo = max(lower_bound, pos - _LOOKBACK)
+            m = _PREV.search(text, lo, pos)
+            if m is None or (m.start() == lo and lo > 0 and text[lo - 1].isalpha()):
+                break
+            word, sep = m.group(1), m.group(2)
+            if not _sep_ok(word, sep) or not fits(word, sep) or _POSSESSIVE.search(word):
+                break
+            if sep not in _HYPHEN and not fits(toks[0].text, sep):
+                break
+            toks[0].joined = sep in _HYPHEN
+            toks.insert(0, _Tok(m.start(1), m.end(1), word, False))
+            pos = m.start(1)
+        # rightwards
+        pos = toks[-1].end
+        while len(toks) < 2 * _MAX_RUN and not toks[-1].possessive:
+            m = _NEXT.match(text, pos)
+            if m is None:
+                break
+            sep, word = m.group(1), m.group(2)
+            end = m.end(2)
+            if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                break
+            if not _sep_ok(toks[-1].text, sep) or not fits(word, sep):
+                break
+            tok = _Tok(m.start(2), end, word, sep in _HYPHEN)
+            toks.append(tok)
+            pos = tok.end
+            if tok.possessive:
+                break
+        return toks
+
+    # -- resolution --------------------------------------------------------
+
+    def _write(self, canonical: str, mention: str) -> str:
+        if self.case == "match":
+            letters = [ch for ch in mention if ch.isalpha() and (ch.isupper() or ch.islower())]
+            if letters and all(ch.isupper() for ch in letters) and len(letters) > 1:
+                return canonical.upper()
+            if letters and all(ch.islower() for ch in letters):
+                return canonical.lower()
+        return canonical
+
+    def _note(self, start: int, end: int, message: str) -> None:
+        if self.trace is not None:
+            self.trace.note(start, end, self.text[start:end], message, rule="alias")
+
+    def _apply(self, start: int, end: int, canonical: str, rule: str, replacement: str | None = None) -> None:
+        old = self.text[start:end]
+        what = self._inside(start, end)
+        if what:
+            self._note(start, end, f"inside {what}; not a mention of {canonical!r}")
+            return
+        new = self._write(replacement if replacement is not None else canonical, old)
+        self.mentions.append((start, end, canonical, rule))
+        if new != old:
+            self.changes.append((start, end, old, new, rule))
+
+    def _resolve_full(self, toks: list[_Tok], i: int, j: int) -> str | None:
+        """Try ``toks[i:j]`` as a full name. Returns "done" when the span was
+        handled (rewritten or deliberately left), None to try shorter spans."""
+        text = self.text
+        start, end = toks[i].start, toks[j - 1].end
+        span = text[start:end]
+        found = self.aset.lookup_entries(span)
+        if len(found) == 1:
+            ((canonical, entry),) = found.items()
+            self.named.add(canonical)
+            rule = f"alias:{canonical}" + (f" <- {entry.short_where}" if entry is not None else "")
+            self._apply(start, end, canonical, rule)
+            return "done"
+        if len(found) > 1:
+            self._note(start, end, f"ambiguous: listed for {', '.join(sorted(found))}")
+            return "done"
+        if j - i < 2:
+            return None
+        if not (self._is_anchor(toks[i].text) or self._is_anchor(toks[j - 1].text)):
+            return None
+        k = _key(span)
+        if not k:
+            return None
+        owners = self.aset.keys.get(k)
+        if not owners:
+            return None
+        if len(owners) > 1:
+            self._note(start, end, f"ambiguous: name_key {k!r} matches {', '.join(sorted(owners))}")
+            return "done"
+        (canonical,) = owners
+        self.named.add(canonical)
+        self._apply(start, end, canonical, f"alias:{canonical} <- name_key {k}")
+        return "done"
+
+    def _resolve_surname(self, toks: list[_Tok], i: int) -> None:
+        tok = toks[i]
+        if _cased(tok.text) == "l":
+            return
+        forms = name_forms(tok.text)
+        cands: set[str] = set()
+        for f in forms:
+            cands |= self.aset.surnames.get(f, frozenset())
+        if not cands:
+            return
+        if i + 1 < len(toks):
+            nxt = toks[i + 1]
+            self._note(
+                tok.start,
+                nxt.end,
+                f"looks like the surname of {', '.join(sorted(cands))} but is followed by {nxt.text!r}",
+            )
+            return
+        named = cands & self.named
+        if len(named) == 1:
+            (canonical,) = named
+            why = "named in full earlier"
+        elif len(named) > 1:
+            self._note(
+                tok.start, tok.end, f"ambiguous surname: {', '.join(sorted(named))} were named earlier"
+            )
+            return
+        elif len(cands) == 1:
+            (canonical,) = cands
+            why = "unique surname"
+        else:
+            self._note(tok.start, tok.end, f"ambiguous surname: {', '.join(sorted(cands))}")
+            return
+        surname = self.aset.canonical_surname.get(canonical)
+        if not surname:
+            return
+        self._apply(tok.start, tok.end, canonical, f"alias:{canonical} <- surname ({why})", surname)
+
+    def _process(self, toks: list[_Tok]) -> None:
+        n = len(toks)
+        i = 0
+        while i < n:
+            handled = False
+            for j in range(min(n, i + self.max_span), i, -1):
+                # a name never starts with a hyphen-joined part
+                if toks[i].joined or (j < n and toks[j].joined):
+                    continue
+                if self._resolve_full(toks, i, j):
+                    i = j
+                    handled = True
+                    break
+            if handled:
+                continue
+            if not toks[i].joined and (i + 1 >= n or not toks[i + 1].joined):
+                self._resolve_surname(toks, i)
+            i += 1
+
+    def run(self, scanner: re.Pattern[str], first: int) -> str:
+        text = self.text
+        done = 0
+        for m in scanner.finditer(text, first):
+            a = m.start()
+            if a < done:
+                continue
+            word = m.group()
+            if word[0].islower():
+                # lowercase words start a run only when a listed word follows
+                nxt = a + len(word)
+                if text[nxt : nxt + 1] not in (" ", "-") or scanner.match(text, nxt + 1) is None:
+                    continue
+            elif a > 0 and text[a - 1] in "'’" and a > 1 and text[a - 2].isalpha():
+                continue  # a fragment after an apostrophe inside a word
+            toks = self._run(a, done)
+            if not toks:
+                continue
+            self._process(toks)
+            done = max(done, toks[-1].end)
+        return self._emit()
+
+    def _emit(self) -> str:
+        if not self.changes:
+            return self.text
+        if self.trace is not None:
+            self.trace.begin_pass()
+            for start, end, old, new, rule in self.changes:
+                self.trace.add(start, end, old, new, rule)
+        parts: list[str] = []
+        pos = 0
+        for start, end, _old, new, _rule in self.changes:
+            parts.append(self.text[pos:start])
+            parts.append(new)
+            pos = end
+        parts.append(self.text[pos:])
+        return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _spellings_cached(aset_id: int, aset: AliasSet) -> tuple[str, ...]:
+    return tuple(s for c, p in aset.persons.items() for s in (c, *p.variants))
+
+
+def _spellings(aset: AliasSet) -> tuple[str, ...]:
+    return _spellings_cached(id(aset), aset)
+
+
+_NAMES_CASES = ("table", "match")
+
+
+def _prepare(
+    text: str, aliases: tuple[str, ...], names_case: str, trace: Trace | None
+) -> tuple[_Rewriter, re.Pattern[str], int] | None:
+    if names_case not in _NAMES_CASES:
+        raise ValueError(f"names_case must be one of {', '.join(_NAMES_CASES)}, not {names_case!r}")
+    if not text:
+        return None
+    aset = load_aliases(tuple(aliases))
+    scanner = aset.scanner
+    if scanner is None:
+        return None
+    m = scanner.search(text)
+    if m is None:
+        return None
+    return _Rewriter(text, aset, names_case, trace), scanner, m.start()
+
+
+def canonicalize_names(
+    text: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    names_case: str = "table",
+    trace: Trace | None = None,
+) -> str:
+    """Write every mention of a person in the loaded alias tables as the
+    table's canonical spelling.
+
+    Args:
+        text: any text.
+        aliases: alias table files layered over the built-in tables, in order
+            (the CLI passes ``[tool.normkit] extend-aliases`` and ``--aliases``).
+        names_case: ``"table"`` writes the canonical as the table has it;
+            ``"match"`` writes it in capitals where the mention is all
+            capitals and in lower case where it is all lower case.
+        trace: collects the changes and the mentions deliberately left alone.
+
+    >>> canonicalize_names("Foreign Minister Jo Hyeon and AN, Gyu-baek met.")
+    'Foreign Minister Cho Hyun and Ahn Gyu-baek met.'
+    >>> canonicalize_names("See https://example.org/Radmila_Sekirinska or `Sekirinska`.")
+    'See https://example.org/Radmila_Sekirinska or `Sekirinska`.'
+    """
+    prepared = _prepare(text, aliases, names_case, trace)
+    if prepared is None:
+        return text
+    rewriter, scanner, first = prepared
+    return rewriter.run(scanner, first)
+
+
+def find_mentions(
+    text: str, *, aliases: tuple[str, ...] = (), names_case: str = "table"
+) -> list[tuple[int, int, str, str]]:
+    """The mentions of loaded persons in ``text``: ``(start, end, canonical, rule)``.
+
+    >>> find_mentions("Wi Sung-rak spoke.")
+    [(0, 11, 'Wi Sung-lac', 'alias:Wi Sung-lac <- people.tsv:...')]
+    """
+    prepared = _prepare(text, aliases, names_case, None)
+    if prepared is None:
+        return []
+    rewriter, scanner, first = prepared
+    rewriter.run(scanner, first)
+    return rewriter.mentions
