@@ -1,0 +1,218 @@
+"""CLI cases, as whole processes: wall time and peak memory (median of fresh runs).
+
+Each run is a fresh child process; its peak resident memory comes from
+``os.wait4`` (the kernel's ``ru_maxrss`` of that child alone), its wall time
+from the parent's clock around start and exit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from benchmarks import corpora
+from benchmarks.common import CaseResult, Row, Settings, Skip, log, ratio
+
+ROOT = corpora.ROOT
+
+
+@dataclasses.dataclass(frozen=True)
+class Proc:
+    wall_ms: float
+    rss_mib: float
+    returncode: int
+    timed_out: bool
+    stderr: str
+
+
+def run_once(
+    cmd: Sequence[str], *, timeout: float = 120.0, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Proc:
+    """Run ``cmd`` once (stdin and stdout to /dev/null); wall time and peak RSS."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        p = subprocess.Popen(
+            list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd
+        )
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            p.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+    # ru_maxrss is in KiB on Linux
+    return Proc(wall * 1000, usage.ru_maxrss / 1024, p.returncode, killed.is_set(), tail)
+
+
+def run_many(
+    cmd: Sequence[str],
+    runs: int,
+    *,
+    prepare: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[float, float, Proc]:
+    """Median wall (ms) and median peak RSS (MiB) of ``runs`` fresh processes (after one warm-up run)."""
+    procs: list[Proc] = []
+    for i in range(runs + 1):
+        if prepare is not None:
+            prepare()
+        p = run_once(cmd, env=env)
+        if i:  # the first run warms the OS file cache and .pyc files
+            procs.append(p)
+    return (
+        statistics.median(p.wall_ms for p in procs),
+        statistics.median(p.rss_mib for p in procs),
+        procs[-1],
+    )
+
+
+def normkit_command() -> tuple[list[str], dict[str, str], str]:
+    """The command that runs this checkout's CLI, its environment and a description."""
+    spec = importlib.util.find_spec("normkit.cli")
+    if spec is None or spec.origin is None:
+        raise Skip("normkit.cli does not exist yet")
+    env = dict(os.environ)
+    script = shutil.which("normkit")
+    if script and Path(spec.origin).resolve().is_relative_to(ROOT):
+        return [script], env, "the installed `normkit` script"
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    cmd = [sys.executable, "-c", "import sys; from normkit.cli import main; sys.exit(main())"]
+    return cmd, env, "`python -c 'from normkit.cli import main; main()'` (what the `normkit` script runs)"
+
+
+def codespell_command() -> list[str]:
+    script = shutil.which("codespell")
+    if script:
+        return [script]
+    if importlib.util.find_spec("codespell_lib") is not None:
+        return [sys.executable, "-m", "codespell_lib"]
+    raise Skip("codespell not installed")
+
+
+def bench_cli(settings: Settings) -> CaseResult:
+    res = CaseResult(
+        "cli",
+        "Whole processes on a one-page news file (median of fresh runs)",
+        "ms",
+        lower_is_better=True,
+        columns=("peak RSS MiB",),
+    )
+    runs = settings.cli_runs
+    with tempfile.TemporaryDirectory() as tmp:
+        original = corpora.one_page(Path(tmp) / "original.txt")
+        page = Path(tmp) / "page.txt"
+
+        def fresh_copy() -> None:  # `clean FILE` may rewrite the file in place
+            shutil.copyfile(original, page)
+
+        try:
+            cmd, env, how = normkit_command()
+        except Skip as exc:
+            res.skipped.append(f"normkit: {exc}")
+            cmd, env, how = [], {}, ""
+        if cmd:
+            res.notes.append(f"normkit run as {how}; file of {original.stat().st_size:,} bytes")
+            log("  normkit clean FILE")
+            wall, rss, last = run_many([*cmd, "clean", str(page)], runs, prepare=fresh_copy, env=env)
+            if last.returncode not in (0, 1):
+                res.notes.append(
+                    f"`normkit clean FILE` exited {last.returncode}: {last.stderr.strip()[-300:]}"
+                )
+            res.rows.append(Row("normkit clean FILE", wall, "ms", "ref", extra={"peak RSS MiB": rss}))
+            log("  normkit --version")
+            wall, rss, last = run_many([*cmd, "--version"], runs, env=env)
+            if last.returncode != 0:
+                res.notes.append(
+                    f"`normkit --version` exited {last.returncode}: {last.stderr.strip()[-300:]}"
+                )
+            res.rows.append(Row("normkit --version", wall, "ms", "normkit", extra={"peak RSS MiB": rss}))
+        try:
+            cs = codespell_command()
+            log("  codespell FILE")
+            wall, rss, _ = run_many([*cs, str(page)], runs, prepare=fresh_copy)
+            res.rows.append(Row("codespell FILE", wall, "ms", extra={"peak RSS MiB": rss}))
+        except Skip as exc:
+            res.skipped.append(f"codespell: {exc}")
+        log("  python -c pass")
+        wall, rss, _ = run_many([sys.executable, "-c", "pass"], runs)
+        res.rows.append(Row("python -c pass (interpreter floor)", wall, "ms", extra={"peak RSS MiB": rss}))
+        wall, rss, _ = run_many([sys.executable, "-S", "-c", "pass"], runs)
+        res.rows.append(Row("python -S -c pass (no site)", wall, "ms", extra={"peak RSS MiB": rss}))
+
+    clean = res.row("normkit clean FILE")
+    version = res.row("normkit --version")
+    res.add_target(
+        "clean FILE wall <= codespell FILE (ratio <= 1)",
+        ratio(clean.value if clean else None, res.value("codespell FILE")),
+        lambda r: r <= 1,
+        "{:.2f}x",
+    )
+    res.add_target(
+        "clean FILE peak RSS <= 40 MiB",
+        clean.extra["peak RSS MiB"] if clean else None,
+        lambda v: v <= 40,
+        "{:.1f} MiB",
+    )
+    res.add_target("--version <= 60 ms", version.value if version else None, lambda v: v <= 60, "{:.1f} ms")
+    return res
+
+
+def bench_stream(settings: Settings) -> CaseResult:
+    cmd, env, how = normkit_command()
+    mb = max(1, int(settings.stream_mb * min(1.0, settings.scale)))
+    res = CaseResult(
+        "stream",
+        f"`normkit clean` on a {mb:,} MB generated file (one run)",
+        "MiB",
+        lower_is_better=True,
+        columns=("wall s", "MB/s"),
+    )
+    timeout = 300.0 if settings.quick else 1800.0
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.txt"
+        free = shutil.disk_usage(tmp).free
+        if free < 2.2 * mb * 1_000_000:
+            raise Skip(f"not enough free space in {tmp} for {mb} MB (and its output)")
+        log(f"  writing {mb} MB")
+        size = corpora.write_big_file(big, mb, settings.seed)
+        log("  normkit clean BIG")
+        p = run_once([*cmd, "clean", str(big)], timeout=timeout, env=env)
+    wall_s = p.wall_ms / 1000
+    note = f"timed out after {timeout:.0f} s (RSS is the peak until then)" if p.timed_out else ""
+    if not p.timed_out and p.returncode not in (0, 1):
+        note = f"exited {p.returncode}: {p.stderr.strip()[-300:]}"
+    res.rows.append(
+        Row(
+            "normkit clean BIG (peak RSS)",
+            p.rss_mib,
+            "MiB",
+            "normkit",
+            note=note,
+            extra={"wall s": wall_s, "MB/s": size / 1e6 / wall_s},
+        )
+    )
+    res.notes.append(f"normkit run as {how}")
+    if note:
+        res.notes.append(note)
+    res.add_target("peak RSS < 200 MiB while streaming", p.rss_mib, lambda v: v < 200, "{:.1f} MiB")
+    return res

@@ -1,0 +1,192 @@
+"""Tables for the terminal and ``docs/performance.md``, and the machine they ran on."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.common import CaseResult, fmt_rate, fmt_ratio, ratio, short, version_of
+
+PEER_DISTS = (
+    "ftfy",
+    "normality",
+    "anyascii",
+    "Unidecode",
+    "regex",
+    "nomenklatura",
+    "followthemoney",
+    "rigour",
+    "fingerprints",
+    "jellyfish",
+    "abydos",
+    "jusText",
+    "codespell",
+)
+
+
+def table(res: CaseResult) -> str:
+    """One case as a Markdown table, then its targets, notes and skips."""
+    refs = [r for r in res.rows if r.kind == "ref"]
+    kind = "time" if res.lower_is_better else "throughput"
+    header = ["system", res.unit, *res.columns, *(f"{r.system} / peer ({kind})" for r in refs)]
+    align = ["---", *["---:"] * (len(header) - 1)]
+    lines = [
+        f"### {res.name}: {res.title}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(align) + "|",
+    ]
+    for row in res.rows:
+        cells = [row.system.strip() if row.kind != "normkit" else row.system.replace("  ", "\u2003")]
+        cells.append(fmt_rate(row.value, row.unit))
+        for col in res.columns:
+            v = row.extra.get(col)
+            cells.append(fmt_rate(v, col) if v is not None else "-")
+        for ref in refs:
+            cells.append("-" if row.kind != "peer" else fmt_ratio(ratio(ref.value, row.value)))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    if res.targets:
+        lines.append("Targets:")
+        for t in res.targets:
+            verdict = "PASS" if t.passed else "FAIL" if t.passed is not None else "n/a "
+            lines.append(f"- **{verdict}** {t.goal}: {t.measured}")
+        lines.append("")
+    for n in res.notes:
+        lines.append(f"Note: {short(n, 600)}")
+    for s in res.skipped:
+        lines.append(f"Skipped: {short(s)}")
+    if res.notes or res.skipped:
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return "unknown"
+
+
+def machine() -> list[tuple[str, str]]:
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count() or 0
+    try:
+        import normkit
+
+        nk = str(normkit.__version__)
+    except Exception:
+        nk = "not importable"
+    items = [
+        ("CPU", _cpu_model()),
+        ("cores", f"{os.cpu_count()} logical, {usable} usable by this process"),
+        ("memory", _memory()),
+        ("OS", platform.platform()),
+        ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
+        ("normkit", nk),
+    ]
+    items.extend((d, version_of(d)) for d in PEER_DISTS)
+    return items
+
+
+def summary(results: Sequence[CaseResult]) -> str:
+    lines = ["| case | target | measured | verdict |", "|---|---|---:|---|"]
+    for res in results:
+        for t in res.targets:
+            verdict = "PASS" if t.passed else "FAIL" if t.passed is not None else "n/a"
+            lines.append(f"| {res.name} | {t.goal} | {t.measured} | {verdict} |")
+    return "\n".join(lines)
+
+
+def _steps_section() -> str:
+    try:
+        from normkit.pipeline import PRESETS, available_steps, get_step
+    except Exception as exc:
+        return f"(the step registry could not be read: {exc})"
+    lines = [
+        "Steps marked *whole document* need the full text at once; the others can be fed a paragraph",
+        "at a time, which is what lets `normkit clean` stream a large file. The flag is read from the",
+        "step registry (`Step.whole_document`) when this page is written.",
+        "",
+        "| step | whole document | summary |",
+        "|---|---|---|",
+    ]
+    for name in available_steps():
+        try:
+            step = get_step(name)
+        except Exception as exc:
+            lines.append(f"| `{name}` | ? | could not load: {type(exc).__name__} |")
+            continue
+        summary_text = step.summary.replace("|", "\\|")
+        lines.append(f"| `{name}` | {'yes' if step.whole_document else 'no'} | {summary_text} |")
+    lines.append("")
+    lines.append("Presets: " + "; ".join(f"`{k}` = {', '.join(v[0])}" for k, v in PRESETS.items()))
+    return "\n".join(lines)
+
+
+def write_docs(path: Path, results: Sequence[CaseResult], command: str, started: datetime.datetime) -> None:
+    parts = [
+        "# Performance",
+        "",
+        "Every figure on this page comes from one run of the benchmark harness, with normkit and its",
+        "peers measured in the same process, on the same inputs. Throughputs are higher-is-better;",
+        "ratios are normkit / peer for throughputs and normkit time / peer time for the CLI.",
+        "The page is regenerated, not edited:",
+        "",
+        "```sh",
+        "pip install -e '.[bench]'",
+        command,
+        "```",
+        "",
+        "`python -m benchmarks --quick` is a short run; `--only CASE` runs one case",
+        "(cases: text, names-step, name_key, same_name, boilerplate-fullpage, boilerplate-residual,",
+        "cli, stream).",
+        "",
+        f"Run started {started:%Y-%m-%d %H:%M} UTC.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in machine()),
+        "",
+        "## Targets",
+        "",
+        summary(results),
+        "",
+        "## Tables",
+        "",
+        "How each case is measured: a throughput is the median over repeats of (input processed) /",
+        "(time), where each repeat stops after a time budget, so slow peers run on a prefix of the",
+        "same input. Name cases with *caching off* clear every function cache in the loaded normkit",
+        "modules before each repeat and then see each name once; *caching on* repeats names already",
+        "seen. CLI figures are the median wall time and peak resident memory (`ru_maxrss` from",
+        "`os.wait4`) of fresh processes, after one untimed warm-up run.",
+        "",
+        *(table(r) for r in results),
+        "## Which steps need a whole document",
+        "",
+        _steps_section(),
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts), encoding="utf-8")
