@@ -112,8 +112,9 @@ def test_fixpoint_holds_on_files(body: str, bom: bool, crlf: bool) -> None:
     d2 = decode(out1, "x")
     out2 = d2.encode(pipeline(d2.text))
     assert out2 == out1
-    assert out1.startswith(b"\xef\xbb\xbf") == bom
-    assert (d2.newline, d2.bom) == (d1.newline, d1.bom)
+    assert out1.startswith(b"\xef\xbb\xbf") == d1.bom  # a leading BOM is kept, no BOM added
+    if d1.newline == "\r\n":  # every line ending of a CRLF file stays CRLF
+        assert out1.count(b"\n") == out1.count(b"\r\n")
 
 
 def test_is_binary_looks_at_the_first_8_kib() -> None:
