@@ -1,70 +1,946 @@
-"""Korean personal names: keys, matching, romanisation, Hangul candidates.
+"""Korean personal names: keys, matching, romanisation and Hangul candidates.
 
-(First version: Hangul names only; romanised names come next.)
+A name in Hangul, in any romanisation (Revised Romanization, McCune–Reischauer
+with or without breves, OFAC's apostrophes, North Korean usage, personal
+spellings) or in Cyrillic (Kontsevich) is read as a sequence of syllables. A
+Hangul syllable is exact; a romanised syllable is a set of possible jamo for
+each position (initial, vowel, final), each with a cost, from the lattice
+rules in ``data/korean/jamo_spellings.tsv``. Two names match when their
+syllables align one to one and every aligned pair shares jamo cheaply enough.
 
->>> romanize("김정은")
-'Gim Jeong-eun'
+The key maps every syllable to coarse classes that all spellings agree on
+(plain, aspirated and tense consonants together; ㅓㅗㅜㅡ together; final n
+and ng together; ㄹ/ㄴ/ㅇ before i and y together, the initial-sound rule), so
+every spelling of one name has one key.
+
+>>> key("Wi Sung-lac") == key("위성락") == key("WI, Song-rak")
+True
+>>> match("Wi Sung-lac", "위성락").same
+True
+>>> match("Kim Jong-un", "Kim Jong-il").same
+False
+>>> romanize("김정은", "mr")
+'Kim Chŏng-ŭn'
 >>> fold_hangul("고용철")
 'goyongcheol'
 """
 
 from __future__ import annotations
 
-from normkit.names.base import Match
-from normkit.names.hangul import fold_hangul, syllables
+import dataclasses
+import functools
+import math
+import unicodedata
 
-__all__ = ["claim", "fold_hangul", "hangul_candidates", "key", "match", "romanize"]
+import regex
+
+from normkit.names.base import Match
+from normkit.names.hangul import FINALS, INITIALS, VOWELS, compose, decompose, fold_hangul, to_nfc
+
+__all__ = [
+    "claim",
+    "cyrillic",
+    "fold_hangul",
+    "hangul_candidates",
+    "key",
+    "match",
+    "romanize",
+]
+
+_INF = math.inf
+Opts = dict[int, float]
+
+# Indices of jamo.
+_I = {c: i for i, c in enumerate(INITIALS)}
+_V = {c: i for i, c in enumerate(VOWELS)}
+_F = {c: i for i, c in enumerate(FINALS) if c}
+_F["-"] = 0
+_IEUNG, _RIEUL, _NIEUN = _I["ㅇ"], _I["ㄹ"], _I["ㄴ"]
+# Vowels before which ㄹ/ㄴ and ㅇ alternate (initial-sound rule): ㅣ and the y-vowels.
+_Y_VOWELS = frozenset(_V[c] for c in "ㅣㅑㅕㅛㅠㅒㅖ")
+
+# Coarse classes for the key.
+_ICLASS = [("k", "ㄱㄲㅋ"), ("t", "ㄷㄸㅌ"), ("p", "ㅂㅃㅍ"), ("j", "ㅈㅉㅊ"), ("s", "ㅅㅆ"), ("h", "ㅎ")]
+_ICLASS += [("m", "ㅁ"), ("n", "ㄴㄹ"), ("", "ㅇ")]
+_VCLASS = [("a", "ㅏ"), ("e", "ㅐㅔ"), ("ya", "ㅑ"), ("ye", "ㅒㅖ"), ("o", "ㅓㅗㅜㅡ"), ("yo", "ㅕㅛㅠ")]
+_VCLASS += [("i", "ㅣㅢ"), ("wa", "ㅘ"), ("we", "ㅙㅚㅞ"), ("wo", "ㅝ"), ("wi", "ㅟ")]
+_FCLASS = [
+    ("k", "ㄱㄲㅋㄳㄺ"),
+    ("n", "ㄴㅇㄵㄶ"),
+    ("l", "ㄹㄼㄽㄾㅀ"),
+    ("m", "ㅁㄻ"),
+    ("p", "ㅂㅍㅄㄿ"),
+    ("t", "ㄷㅅㅆㅈㅊㅌㅎ"),
+]
+IC = [""] * 19
+VC = [""] * 21
+FC = [""] * 28
+for _cls, _chars in _ICLASS:
+    for _c in _chars:
+        IC[_I[_c]] = _cls
+for _cls, _chars in _VCLASS:
+    for _c in _chars:
+        VC[_V[_c]] = _cls
+for _cls, _chars in _FCLASS:
+    for _c in _chars:
+        FC[_F[_c]] = _cls
+
+
+def _syl_class(i: int, v: int, f: int) -> str:
+    ic, vc = IC[i], VC[v]
+    if vc[0] in "iy" and ic == "n":
+        ic = ""
+    if ic == "j" and vc[0] == "y" and vc != "yi":
+        vc = vc[1:]
+    return ic + vc + FC[f]
+
+
+# --------------------------------------------------------------------------
+# Tables
+
+
+@dataclasses.dataclass(frozen=True)
+class _Syl:
+    """One syllable: possible jamo for each position with their costs."""
+
+    ini: Opts
+    vow: Opts
+    fin: Opts
+    cost: float  # cost of the cheapest reading
+    cls: str  # key class of the cheapest reading
+    text: str  # the spelling (or the Hangul syllable)
+    hangul: bool = False
+
+
+Seg = tuple[float, tuple[_Syl, ...]]  # a reading of one word: cost, syllables
+
+
+def _best(o: Opts) -> int:
+    return min(o, key=lambda j: (o[j], j))
+
+
+def _hangul_syl(ch: str) -> _Syl:
+    i, v, f = decompose(ch)
+    return _Syl({i: 0.0}, {v: 0.0}, {f: 0.0}, 0.0, _syl_class(i, v, f), ch, True)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rules:
+    syl: dict[str, dict[str, _Syl]]  # script -> Latin syllable spelling -> syllable
+    maxlen: int
+    cyr: list[tuple[str, str]]  # Cyrillic letter group -> Latin letters, longest first
+    surnames: dict[str, float]  # Hangul surname -> log prior
+    compound: frozenset[str]  # two-syllable surnames
+    customary: dict[str, str]  # Hangul surname -> customary spelling
+    latin_surnames: dict[str, dict[str, float]]  # Latin spelling -> {Hangul surname: log share}
+    given: dict[str, float]  # Hangul syllable -> log prior in given names
+    given_by_class: dict[str, list[tuple[str, float]]]  # key class -> syllables with log priors
+    surname_by_class: dict[str, list[str]]
+
+
+def _load_rules() -> _Rules:
+    from normkit.tables import load
+
+    t = load(
+        "korean", "jamo_spellings.tsv", columns=("position", "spelling", "jamo", "cost", "script", "note")
+    )
+    parts: dict[str, dict[str, dict[str, Opts]]] = {
+        s: {"initial": {}, "vowel": {}, "final": {}} for s in ("lat", "cyr")
+    }
+    index = {"initial": _I, "vowel": _V, "final": _F}
+    for row in t:
+        pos, sp, jamo, cost = row["position"], row["spelling"], row["jamo"], float(row["cost"])
+        j = index[pos][jamo]
+        for script in ("lat", "cyr") if row["script"] == "*" else ("cyr",):
+            d = parts[script][pos].setdefault(sp, {})
+            d[j] = min(d.get(j, _INF), cost)
+    syl: dict[str, dict[str, _Syl]] = {}
+    maxlen = 0
+    for script, p in parts.items():
+        out: dict[str, _Syl] = {}
+        for si, io in p["initial"].items():
+            ic = min(io.values())
+            for sv, vo in p["vowel"].items():
+                if si.endswith("h") and sv.startswith("h"):
+                    continue
+                vc = min(vo.values())
+                for sf, fo in p["final"].items():
+                    text = si + sv + sf
+                    fc = min(fo.values())
+                    cost = ic + vc + fc
+                    old = out.get(text)
+                    if old is None:
+                        b = (_best(io), _best(vo), _best(fo))
+                        out[text] = _Syl(dict(io), dict(vo), dict(fo), cost, _syl_class(*b), text)
+                    else:  # another split of the same letters: merge the options
+                        for mine, new in ((old.ini, io), (old.vow, vo), (old.fin, fo)):
+                            for j, c in new.items():
+                                mine[j] = min(mine.get(j, _INF), c)
+                        if cost < old.cost:
+                            b = (_best(io), _best(vo), _best(fo))
+                            out[text] = dataclasses.replace(old, cost=cost, cls=_syl_class(*b))
+                    maxlen = max(maxlen, len(text))
+        syl[script] = out
+    ct = load("korean", "cyrillic.tsv", columns=("cyrillic", "latin", "note"))
+    cyr = sorted(((r["cyrillic"], r["latin"]) for r in ct), key=lambda x: -len(x[0]))
+
+    st = load("korean", "surnames.tsv", columns=("hangul", "customary", "note"))
+    customary = {r["hangul"]: r["customary"] for r in st}
+    counts: dict[str, float] = {h: 1.0 for h in customary}
+    for r in load("korean", "derived", "surname_counts.tsv", columns=("hangul", "count")):
+        counts[r["hangul"]] = counts.get(r["hangul"], 0.0) + float(r["count"])
+    total = sum(counts.values())
+    surnames = {h: math.log(c / total) for h, c in counts.items()}
+    compound = frozenset(h for h in surnames if len(h) == 2)
+    latin_counts: dict[str, dict[str, float]] = {}
+    for fname in (("surname_spellings.tsv",), ("derived", "surname_spellings.tsv")):
+        for r in load("korean", *fname, columns=("hangul", "latin", "count")):
+            lc = latin_counts.setdefault(r["latin"], {})
+            lc[r["hangul"]] = lc.get(r["hangul"], 0.0) + float(r["count"] or 1)
+    latin_surnames = {
+        sp: {h: math.log(c / sum(d.values())) for h, c in d.items()} for sp, d in latin_counts.items()
+    }
+    gcounts = {r["syllable"]: float(r["count"]) for r in load("korean", "derived", "given_syllables.tsv")}
+    gtotal = sum(gcounts.values()) or 1.0
+    given = {s: math.log(c / gtotal) for s, c in gcounts.items()}
+    given_by_class: dict[str, list[tuple[str, float]]] = {}
+    for s, lp in given.items():
+        if len(s) == 1 and 0xAC00 <= ord(s) <= 0xD7A3:
+            given_by_class.setdefault(_hangul_syl(s).cls, []).append((s, lp))
+    surname_by_class: dict[str, list[str]] = {}
+    for h in surnames:
+        surname_by_class.setdefault("-".join(_hangul_syl(c).cls for c in h), []).append(h)
+    return _Rules(
+        syl,
+        maxlen,
+        cyr,
+        surnames,
+        compound,
+        customary,
+        latin_surnames,
+        given,
+        given_by_class,
+        surname_by_class,
+    )
+
+
+@functools.cache
+def _rules() -> _Rules:
+    return _load_rules()
+
+
+# --------------------------------------------------------------------------
+# Reading a name
+
+_HANGUL_RE = regex.compile(r"[\p{Hangul}]")
+_CYR_RE = regex.compile(r"\p{Cyrillic}")
+_LATIN_RE = regex.compile(r"\p{Latin}")
+_WORD_SPLIT = regex.compile(r"[^\p{L}\p{M}',’ʼ`\-‐‑–]+")
+_NONLETTER = regex.compile(r"[^a-z]+")
+# MR breves and OFAC's vowel apostrophes; aspiration apostrophes.
+_BREVE = regex.compile(r"(?<=[ou])[\u0306\u02d8'’ʼ`](?=[a-z\u0306]|$|[^a-z])")
+_WH = regex.compile(r"wh(?=[aeiouy])")
+_ASPIRATE = regex.compile(r"(?<=k|t|p|ch)['’ʼ`]")
+
+
+def _fold_latin(word: str) -> str:
+    """Lower-case letters of a romanised word; breves become eo/eu, aspiration apostrophes h."""
+    w = unicodedata.normalize("NFD", word.casefold())
+    w = _BREVE.sub("\u0306", w)
+    w = w.replace("o\u0306", "eo").replace("u\u0306", "eu").replace("\u0306", "")
+    w = _ASPIRATE.sub("h", w)
+    w = w.replace("ch'", "chh")
+    w = _WH.sub("hw", w)  # Whang, Myung-whun: h written after w
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    # Letters that unidecode would fold (ø, æ, ...): fold them, keep a-z.
+    if not w.isascii():
+        from unidecode import unidecode
+
+        w = unidecode(w)
+    return w
+
+
+def cyrillic(text: str) -> str:
+    """Read a Korean name written in Cyrillic as Latin letters (Kontsevich conventions).
+
+    >>> cyrillic("Ким Чен Ын")
+    'kim chen eun'
+    """
+    rules = _rules()
+    s = text.casefold().replace("ё", "ё")
+    out: list[str] = []
+    i, n = 0, len(s)
+    prev_letter = False
+    prev_vowel = False
+    while i < n:
+        for cy, la in rules.cyr:
+            if s.startswith(cy, i):
+                if cy == "е":
+                    la = "e" if prev_letter and not prev_vowel else "ye"
+                out.append(la)
+                i += len(cy)
+                prev_letter = True
+                prev_vowel = cy in "аеёиоуыэюя"
+                break
+        else:
+            ch = s[i]
+            out.append(ch)
+            prev_letter = ch.isalpha()
+            prev_vowel = False
+            i += 1
+    return "".join(out)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Reading:
+    syls: tuple[_Syl, ...]
+    cost: float
+    nsur: int  # syllables of the surname (0 when unknown)
+
+
+def _segment(s: str, script: str, top: int = 3) -> list[Seg]:
+    """The ``top`` cheapest ways to cut a run of letters into romanised syllables."""
+    rules = _rules()
+    table = rules.syl[script]
+    n = len(s)
+    best: list[list[Seg]] = [[] for _ in range(n + 1)]
+    best[0] = [(0.0, ())]
+    maxlen = rules.maxlen
+    for i in range(n):
+        here = best[i]
+        if not here:
+            continue
+        for j in range(i + 1, min(n, i + maxlen) + 1):
+            sy = table.get(s[i:j])
+            if sy is None:
+                continue
+            extra = sy.cost + 0.5
+            if i and _IEUNG in sy.ini and len(sy.ini) == 1:
+                extra += 0.3  # a vowel-initial syllable inside a word
+            lst = best[j]
+            for c, path in here:
+                lst.append((c + extra, (*path, sy)))
+            if len(lst) > top:
+                lst.sort(key=lambda x: x[0])
+                del lst[top:]
+    res = best[n]
+    res.sort(key=lambda x: x[0])
+    return res[:top]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Parsed:
+    script: str  # hangul, lat, cyr, none
+    words: tuple[tuple[Seg, ...], ...]  # per word: its cheapest segmentations
+    comma: int  # number of words before a comma (0: none)
+    ok: bool  # every word could be read
+
+
+def _parse(name: str) -> _Parsed:
+    text = to_nfc(name) if name.isascii() is False else name
+    if _HANGUL_RE.search(text):
+        syls = tuple(_hangul_syl(c) for c in text if 0xAC00 <= ord(c) <= 0xD7A3)
+        hwords: tuple[tuple[Seg, ...], ...] = tuple(((0.0, (sy,)),) for sy in syls)
+        return _Parsed("hangul", hwords, 0, bool(syls))
+    script = "lat"
+    if _CYR_RE.search(text):
+        script = "cyr"
+        text = cyrillic(text)
+    comma = 0
+    head, sep, tail = text.partition(",")
+    if sep and head.strip() and tail.strip():
+        comma = len([w for w in _WORD_SPLIT.split(head) if w.strip("',’ʼ`-‐‑–")])
+        text = head + " " + tail
+    words: list[tuple[Seg, ...]] = []
+    ok = True
+    for w in _WORD_SPLIT.split(text):
+        if not w:
+            continue
+        segs_per_chunk: list[list[Seg]] = []
+        for chunk in regex.split(r"[\-‐‑–]+", w):
+            c = _fold_latin(chunk) if script == "lat" else chunk
+            for piece in _NONLETTER.split(c.replace("'", " ")):
+                if not piece:
+                    continue
+                segs_per_chunk.append(_segment(piece, script))
+        if not segs_per_chunk:
+            continue
+        if any(not s for s in segs_per_chunk):
+            ok = False
+            continue
+        combos: list[Seg] = [(0.0, ())]
+        for segs in segs_per_chunk:
+            combos = [(c1 + c2, p1 + p2) for c1, p1 in combos for c2, p2 in segs]
+            combos.sort(key=lambda x: x[0])
+            del combos[4:]
+        words.append(tuple(combos))
+    if comma > len(words):
+        comma = 0
+    return _Parsed(script, tuple(words), comma, ok and bool(words))
+
+
+def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
+    """Log prior that these syllables are a surname (-inf if no known surname fits)."""
+    rules = _rules()
+    if not sy:
+        return -_INF
+    if sy[0].hangul:
+        return rules.surnames.get("".join(s.text for s in sy), -_INF)
+    if word is not None:
+        d = rules.latin_surnames.get(word)
+        if d:
+            return max(rules.surnames.get(h, -12.0) + lp for h, lp in d.items())
+    if len(sy) > 2:
+        return -_INF
+    hs = rules.surname_by_class.get("-".join(s.cls for s in sy))
+    if not hs:
+        return -_INF
+    return max(rules.surnames[h] for h in hs) - 1.0
+
+
+def _word_text(segs: tuple[Seg, ...]) -> str:
+    return "".join(s.text for s in segs[0][1])
+
+
+def _readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
+    """Surname-first syllable sequences of a parsed name, cheapest first."""
+    if not p.words:
+        return []
+    if p.script == "hangul":
+        syls = tuple(seg[0][1][0] for seg in p.words)
+        n = 2 if len(syls) >= 3 and syls[0].text + syls[1].text in _rules().compound else 1
+        return [_Reading(syls, 0.0, min(n, len(syls)))]
+    words = p.words
+    orders: list[tuple[float, list[int], int]] = []  # (cost, word order, surname words)
+    nw = len(words)
+    if p.comma:
+        orders.append((0.0, list(range(nw)), p.comma))
+        if p.comma < nw:
+            orders.append((1.0, list(range(p.comma, nw)) + list(range(p.comma)), nw - p.comma))
+    elif nw == 1:
+        orders.append((0.0, [0], 1))
+    else:
+        first = _surname_score(words[0][0][1], _word_text(words[0]))
+        last = _surname_score(words[-1][0][1], _word_text(words[-1]))
+        c_first = 0.0 if first >= last else min(2.0, 0.3 + (last - first) * 0.3)
+        c_last = 0.0 if last > first else min(2.0, 0.3 + (first - last) * 0.3)
+        if first == -_INF and last == -_INF:
+            c_first, c_last = 0.0, 0.4
+        orders.append((c_first, list(range(nw)), 1))
+        orders.append((c_last, [nw - 1, *range(nw - 1)], 1))
+    out: list[_Reading] = []
+    for oc, order, nsurw in orders:
+        combos: list[tuple[float, tuple[_Syl, ...], int]] = [(oc, (), 0)]
+        for k, wi in enumerate(order):
+            combos = [
+                (c1 + c2, p1 + p2, ns + (len(p2) if k < nsurw else 0))
+                for c1, p1, ns in combos
+                for c2, p2 in words[wi]
+            ]
+            combos.sort(key=lambda x: x[0])
+            del combos[limit:]
+        out.extend(_Reading(sy, c, ns) for c, sy, ns in combos)
+    out.sort(key=lambda r: r.cost)
+    return out[:limit]
+
+
+# --------------------------------------------------------------------------
+# Claim, key, match
 
 
 def claim(name: str) -> float:
     """How surely ``name`` is a Korean name (0..1).
 
-    >>> claim("김정은")
-    1.0
+    Hangul scores high; a romanised or Cyrillic name scores high only when every
+    word reads as romanised Korean syllables, a known surname stands first or
+    last, and the given name has one to three syllables.
+
+    >>> claim("김정은") > 0.9, claim("KIM, Jong-un") > 0.5, claim("Ким Чен Ын") > 0.5
+    (True, True, True)
+    >>> claim("Kim Kardashian") < 0.2, claim("Andrey Artemenko") < 0.2
+    (True, True)
     """
-    return 1.0 if len(syllables(name)) >= 2 else 0.0
+    try:
+        return _claim(name)
+    except Exception:  # pragma: no cover - claim must never raise
+        return 0.0
+
+
+def _claim(name: str) -> float:
+    if not name or len(name) > 200:
+        return 0.0
+    if _HANGUL_RE.search(name):
+        text = to_nfc(name)
+        letters = [c for c in text if c.isalpha()]
+        syl = [c for c in letters if 0xAC00 <= ord(c) <= 0xD7A3]
+        if not syl:
+            return 0.3
+        share = len(syl) / len(letters)
+        if share < 0.8:
+            return 0.4 * share
+        if 2 <= len(syl) <= 5:
+            return 1.0 if (syl[0] in _rules().surnames or "".join(syl[:2]) in _rules().surnames) else 0.8
+        return 0.6
+    p = _parse(name)
+    if not p.ok or p.script == "hangul":
+        return 0.0
+    nw = len(p.words)
+    if nw < 2 and not p.comma:
+        # A single word: only a joined Korean name ("Kimjongun") reads this way.
+        if nw == 1:
+            seg = p.words[0][0]
+            if 2 <= len(seg[1]) <= 4 and seg[0] / len(seg[1]) < 0.8:
+                sc = _surname_score(seg[1][:1])
+                return 0.3 if sc > -6 else 0.0
+        return 0.0
+    if nw > 5:
+        return 0.0
+    readings = _readings(p, limit=2)
+    if not readings:
+        return 0.0
+    r = readings[0]
+    nsyl = len(r.syls)
+    if not 2 <= nsyl <= 6:
+        return 0.0
+    ngiven = nsyl - r.nsur
+    if ngiven < 1 or ngiven > 3 or r.nsur > 2:
+        return 0.0
+    # Every given-name word must be at most three syllables.
+    for wsegs in p.words:
+        if len(wsegs[0][1]) > 3:
+            return 0.0
+    sur = _surname_score(r.syls[: r.nsur])
+    per = r.cost / nsyl
+    score = 0.9 if sur > -7.5 else (0.5 if sur > -_INF else 0.15)
+    if per > 0.9:
+        score -= 0.35
+    elif per > 0.7:
+        score -= 0.15
+    return max(0.0, min(1.0, score))
+
+
+def _key_from_reading(r: _Reading) -> str:
+    return "-".join(s.cls for s in r.syls)
 
 
 def key(name: str) -> str:
-    """The key of a Korean name ("" without usable letters).
+    """The key shared by every spelling of one Korean name ("" when nothing reads).
 
-    >>> key("김정은") == key("김 정은")
+    Surname first, one class string per syllable.
+
+    >>> key("Ahn Gyu-baek") == key("Gyubaek Ahn") == key("안규백") == key("AN, Kyu-paek")
+    True
+    >>> key("") == key("123") == ""
     True
     """
-    return fold_hangul("".join(syllables(name)))
+    try:
+        p = _parse(name)
+        rs = _readings(p, limit=1)
+        if not rs:
+            if not any(c.isalpha() for c in name):
+                return ""
+            from normkit.names import generic
+
+            return generic.key(name)
+        return _key_from_reading(rs[0])
+    except Exception:  # pragma: no cover - key must never raise
+        return ""
+
+
+def _opt_cost(a: Opts, b: Opts) -> tuple[float, int]:
+    if len(a) > len(b):
+        a, b = b, a
+    best, bj = _INF, -1
+    for j, c in a.items():
+        d = b.get(j)
+        if d is not None and c + d < best:
+            best, bj = c + d, j
+    return best, bj
+
+
+_INITIAL_SOUND = 0.25  # cost of the initial-sound rule (리/이, 로/노)
+
+
+def _pair_cost(a: _Syl, b: _Syl, pos: int) -> tuple[float, str]:
+    vc, vj = _opt_cost(a.vow, b.vow)
+    if vc == _INF:
+        return _INF, "vowel"
+    fc, _ = _opt_cost(a.fin, b.fin)
+    if fc == _INF:
+        return _INF, "final"
+    ic, _ = _opt_cost(a.ini, b.ini)
+    rule = ""
+    if ic > 0.0:
+        # Initial-sound rule: ㄹ ~ ㄴ anywhere, ㄹ/ㄴ ~ ㅇ before ㅣ and y-vowels.
+        la = min((c for j, c in a.ini.items() if j in (_RIEUL, _NIEUN, _IEUNG)), default=_INF)
+        lb = min((c for j, c in b.ini.items() if j in (_RIEUL, _NIEUN, _IEUNG)), default=_INF)
+        if la < _INF and lb < _INF:
+            ieung_a = _IEUNG in a.ini and len(a.ini) == 1
+            ieung_b = _IEUNG in b.ini and len(b.ini) == 1
+            if (ieung_a or ieung_b) and vj not in _Y_VOWELS:
+                pass
+            else:
+                extra = _INITIAL_SOUND if pos <= 2 else 0.6
+                if la + lb + extra < ic:
+                    ic, rule = la + lb + extra, "initial-sound rule"
+    if ic == _INF:
+        return _INF, "initial"
+    return ic + vc + fc, rule
+
+
+_THRESHOLD_PER_SYL = 0.55
+_THRESHOLD_MAX = 0.9
+
+
+def _compare(ra: _Reading, rb: _Reading) -> tuple[float, list[str]]:
+    if len(ra.syls) != len(rb.syls):
+        return _INF, []
+    total = 0.0
+    reasons: list[str] = []
+    for k, (x, y) in enumerate(zip(ra.syls, rb.syls, strict=True)):
+        if x.text == y.text:
+            reasons.append(f"{x.text} = {y.text}")
+            continue
+        c, rule = _pair_cost(x, y, k)
+        if c > _THRESHOLD_MAX:
+            return _INF, [f"{x.text} / {y.text}: {rule or 'no shared reading'}"]
+        total += c
+        how = "same syllable" if c == 0 else f"cost {c:.2f}"
+        reasons.append(f"{x.text} ~ {y.text} ({how}{', ' + rule if rule else ''})")
+    return total, reasons
 
 
 def match(a: str, b: str) -> Match:
-    """Whether two Korean names are one name.
+    """Whether ``a`` and ``b`` are spellings of one Korean name, with the aligned syllables.
 
+    >>> match("CHO'N, Myo'ng-kuk", "Jeon Myeong-guk").same
+    True
     >>> match("김정은", "김정일").same
     False
+    >>> match("", "").same
+    False
     """
-    ka, kb = key(a), key(b)
-    same = bool(ka) and ka == kb
-    return Match(same, 1.0 if same else 0.0, (f"keys {ka!r} / {kb!r}",))
+    try:
+        return _match(a, b)
+    except Exception as e:  # pragma: no cover - match must never raise
+        return Match(False, 0.0, (f"error: {type(e).__name__}",))
 
 
-def romanize(hangul: str, system: str = "rr") -> str:
-    """Romanise a Hangul name (surname, space, hyphenated given name).
+def _match(a: str, b: str) -> Match:
+    pa, pb = _parse(a), _parse(b)
+    ra, rb = _readings(pa), _readings(pb)
+    if not ra or not rb:
+        return Match(False, 0.0, ("no usable letters",))
+    best, best_reasons, best_pair = _INF, [], (ra[0], rb[0])
+    for x in ra:
+        for y in rb:
+            if len(x.syls) != len(y.syls):
+                continue
+            c, reasons = _compare(x, y)
+            c += (x.cost + y.cost) * 0.05
+            if c < best:
+                best, best_reasons, best_pair = c, reasons, (x, y)
+    if best == _INF:
+        return Match(False, 0.0, ("no alignment of the syllables",))
+    n = len(best_pair[0].syls)
+    limit = _THRESHOLD_PER_SYL * n
+    same = best <= limit
+    score = max(0.0, 1.0 - best / (2 * limit)) if limit else 0.0
+    head = f"aligned {n} syllables, cost {best:.2f} (limit {limit:.2f})"
+    return Match(same, round(score, 3), (head, *best_reasons))
+
+
+# --------------------------------------------------------------------------
+# Romanisation
+
+_SYSTEMS = ("rr", "mr", "mr-ascii", "dprk", "kontsevich")
+
+_MR_INITIAL = (
+    "k",
+    "kk",
+    "n",
+    "t",
+    "tt",
+    "r",
+    "m",
+    "p",
+    "pp",
+    "s",
+    "ss",
+    "",
+    "ch",
+    "tch",
+    "ch'",
+    "k'",
+    "t'",
+    "p'",
+    "h",
+)
+_MR_VOWEL = tuple("a|ae|ya|yae|ŏ|e|yŏ|ye|o|wa|wae|oe|yo|u|wŏ|we|wi|yu|ŭ|ŭi|i".split("|"))  # noqa: SIM905
+_MR_FINAL = tuple("|k|k|k|n|n|n|t|l|k|m|l|l|l|p|l|m|p|p|t|t|ng|t|t|k|t|p|t".split("|"))  # noqa: SIM905
+_DPRK_INITIAL = (
+    "k",
+    "kk",
+    "n",
+    "t",
+    "tt",
+    "r",
+    "m",
+    "p",
+    "pp",
+    "s",
+    "ss",
+    "",
+    "j",
+    "jj",
+    "ch",
+    "kh",
+    "th",
+    "ph",
+    "h",
+)
+_DPRK_VOWEL = tuple("a|ae|ya|yae|o|e|yo|ye|o|wa|wae|oe|yo|u|wo|we|wi|yu|u|ui|i".split("|"))  # noqa: SIM905
+_KO_INITIAL = (
+    "к",
+    "кк",
+    "н",
+    "т",
+    "тт",
+    "р",
+    "м",
+    "п",
+    "пп",
+    "с",
+    "сс",
+    "",
+    "ч",
+    "чч",
+    "чх",
+    "кх",
+    "тх",
+    "пх",
+    "х",
+)
+_KO_VOWEL = tuple("а|э|я|йя|о|е|ё|е|о|ва|вэ|ве|ё|у|во|ве|ви|ю|ы|ый|и".split("|"))  # noqa: SIM905
+_KO_FINAL = tuple("|к|к|к|н|н|н|т|ль|к|м|ль|ль|ль|п|ль|м|п|п|т|т|н|т|т|к|т|п|т".split("|"))  # noqa: SIM905
+_VOICED = {"k": "g", "t": "d", "p": "b", "ch": "j"}
+_KO_VOICED = {"к": "г", "т": "д", "п": "б", "ч": "дж"}
+
+
+def _rom_syllable(ch: str, system: str, prev_final: int | None) -> str:
+    """One syllable; ``prev_final`` is the final of the previous syllable of the same
+    word (None at the start of a word), for MR/DPRK voicing."""
+    i, v, f = decompose(ch)
+    voiced_ctx = prev_final is not None and prev_final in (0, 4, 8, 16, 21)
+    if system == "rr":
+        from normkit.names.hangul import RR_FINAL, RR_INITIAL, RR_VOWEL
+
+        ini = RR_INITIAL[i]
+        if i == 5 and prev_final == 8:
+            ini = "l"
+        return ini + RR_VOWEL[v] + RR_FINAL[f]
+    if system in ("mr", "mr-ascii"):
+        ini = _MR_INITIAL[i]
+        if voiced_ctx and ini in _VOICED:
+            ini = _VOICED[ini]
+        if i == 9 and v in (20, 16):  # ㅅ before ㅣ, ㅟ
+            ini = "sh"
+        if i == 5 and prev_final is None:
+            ini = "r"
+        elif i == 5 and prev_final == 8:
+            ini = "l"
+        vow = _MR_VOWEL[v]
+        if prev_final is not None and i == _IEUNG and prev_final in (1, 4, 21):
+            ini = "'"  # MR separates n/ng/k + vowel from a possible other reading
+        out = ini + vow + _MR_FINAL[f]
+        if system == "mr-ascii":
+            out = out.replace("ŏ", "o").replace("ŭ", "u")
+        return out
+    if system == "dprk":
+        ini = _DPRK_INITIAL[i]
+        if voiced_ctx and ini in ("k", "t", "p"):
+            ini = _VOICED[ini]
+        if i == 5 and prev_final == 8:
+            ini = "l"
+        return ini + _DPRK_VOWEL[v] + _MR_FINAL[f]
+    # kontsevich
+    ini = _KO_INITIAL[i]
+    if voiced_ctx and ini in _KO_VOICED:
+        ini = _KO_VOICED[ini]
+    vow = _KO_VOWEL[v]
+    if i == _IEUNG and v == 1:
+        vow = "э"
+    fin = _KO_FINAL[f]
+    return ini + vow + fin
+
+
+def _cap(s: str) -> str:
+    for k, c in enumerate(s):
+        if c.isalpha():
+            return s[:k] + c.upper() + s[k + 1 :]
+    return s
+
+
+def romanize(hangul: str, system: str = "rr", *, customary: bool = False) -> str:
+    """Romanise a Hangul name: surname, space, given name.
+
+    Systems: ``rr`` (Revised Romanization, name mode: hyphenated given name, no
+    sound change across its syllables), ``mr`` (McCune–Reischauer with breves
+    and aspiration apostrophes), ``mr-ascii`` (breves dropped), ``dprk`` (North
+    Korean usage: Ri, Ro, Ryang, given syllables as separate words) and
+    ``kontsevich`` (Cyrillic). ``customary=True`` writes the surname as it is
+    customarily spelt (Kim, Lee, Park, Choi, ...). Text without Hangul gives "";
+    an unknown system is read as ``rr``.
 
     >>> romanize("위성락")
     'Wi Seong-rak'
+    >>> romanize("이명박", customary=True)
+    'Lee Myeong-bak'
+    >>> romanize("리용호", "dprk")
+    'Ri Yong Ho'
+    >>> romanize("김정은", "kontsevich")
+    'Ким Чон Ын'
     """
-    syl = syllables(hangul)
+    try:
+        return _romanize(hangul, system, customary)
+    except Exception:  # pragma: no cover - romanize must never raise
+        return ""
+
+
+def _romanize(hangul: str, system: str, customary: bool) -> str:
+    system = system.lower() if system.lower() in _SYSTEMS else "rr"
+    syl = [c for c in to_nfc(hangul) if 0xAC00 <= ord(c) <= 0xD7A3]
     if not syl:
         return ""
-    parts = [fold_hangul(s) for s in syl]
-    if len(parts) == 1:
-        return parts[0].capitalize()
-    return parts[0].capitalize() + " " + "-".join(parts[1:]).capitalize()
+    rules = _rules()
+    nsur = 2 if len(syl) >= 3 and "".join(syl[:2]) in rules.compound else 1
+    sur, given = syl[:nsur], syl[nsur:]
+    sur_h = "".join(sur)
+    if customary and sur_h in rules.customary and system != "kontsevich":
+        sur_text = rules.customary[sur_h]
+    else:
+        parts = []
+        prev: int | None = None
+        for ch in sur:
+            parts.append(_rom_syllable(ch, system, prev))
+            prev = decompose(ch)[2]
+        sur_text = _cap("".join(parts))
+        if system in ("mr", "mr-ascii") and sur_h == "이":
+            sur_text = "Yi"
+    if not given:
+        return sur_text
+    pieces: list[str] = []
+    prev = None
+    for ch in given:
+        piece = _rom_syllable(ch, system, prev)
+        if system == "rr" and prev is not None and decompose(ch)[0] == 5 and prev == 8:
+            piece = "l" + piece[1:]
+        pieces.append(piece)
+        prev = decompose(ch)[2]
+    if system == "rr":
+        pieces = [_rom_syllable(ch, "rr", None) for ch in given]
+    if system in ("dprk", "kontsevich"):
+        given_text = " ".join(_cap(p.lstrip("'")) for p in pieces)
+    else:
+        given_text = _cap("-".join(p.lstrip("'") for p in pieces))
+    return f"{sur_text} {given_text}"
+
+
+# --------------------------------------------------------------------------
+# Hangul candidates
 
 
 def hangul_candidates(name: str, limit: int = 5) -> list[str]:
-    """Ranked Hangul reconstructions of a romanised name.
+    """Ranked Hangul spellings of a romanised (or Cyrillic) Korean name, surname first.
 
-    >>> hangul_candidates("김정은")
-    ['김정은']
+    Hangul input gives itself (composed, without spaces).
+
+    >>> hangul_candidates("Wi Sung-lac")[0]
+    '위성락'
+    >>> "김정은" in hangul_candidates("Kim Jong-un")
+    True
+    >>> hangul_candidates("")
+    []
     """
-    syl = syllables(name)
-    return ["".join(syl)][:limit] if syl else []
+    try:
+        return _candidates(name, max(0, int(limit)))
+    except Exception:  # pragma: no cover - must never raise
+        return []
+
+
+_W_COST = 3.0  # weight of spelling costs against log priors
+
+
+def _syl_options(sy: _Syl, pool: list[tuple[str, float]], pos: int) -> list[tuple[float, str]]:
+    out: list[tuple[float, str]] = []
+    for h, lp in pool:
+        c, _ = _pair_cost(sy, _hangul_syl(h), pos)
+        if c <= _THRESHOLD_MAX:
+            out.append((c * _W_COST - lp, h))
+    out.sort()
+    return out
+
+
+def _candidates(name: str, limit: int) -> list[str]:
+    if limit <= 0:
+        return []
+    p = _parse(name)
+    if p.script == "hangul":
+        s = "".join(sy.text for w in p.words for sy in w[0][1])
+        return [s] if s else []
+    rules = _rules()
+    scored: dict[str, float] = {}
+    for r in _readings(p, limit=6):
+        ns = r.nsur if r.nsur in (1, 2) else 1
+        sur_syls, given_syls = r.syls[:ns], r.syls[ns:]
+        # Surname options.
+        sur_opts: list[tuple[float, str]] = []
+        word = "".join(s.text for s in sur_syls)
+        spelled = rules.latin_surnames.get(word, {})
+        for h, lp in rules.surnames.items():
+            if len(h) != ns:
+                continue
+            c = 0.0
+            for k, ch in enumerate(h):
+                cc, _ = _pair_cost(sur_syls[k], _hangul_syl(ch), k)
+                c += cc
+            if h in spelled:
+                c = min(c, 0.0) - spelled[h] * 0.0
+                sc = -lp - spelled[h] * 0.5
+            elif c <= _THRESHOLD_MAX:
+                sc = c * _W_COST - lp + 2.0
+            else:
+                continue
+            sur_opts.append((sc, h))
+        sur_opts.sort()
+        beam: list[tuple[float, str]] = [(r.cost + s, h) for s, h in sur_opts[: limit + 3]]
+        for k, sy in enumerate(given_syls):
+            pool = _given_pool(sy)
+            opts = _syl_options(sy, pool, ns + k)[: limit + 3]
+            if not opts:
+                opts = [(5.0, _best_hangul(sy))]
+            beam = sorted((c1 + c2, h1 + h2) for c1, h1 in beam for c2, h2 in opts)[: limit + 5]
+        for c, h in beam:
+            if c < scored.get(h, _INF):
+                scored[h] = c
+    return [h for h, _ in sorted(scored.items(), key=lambda x: x[1])][:limit]
+
+
+def _given_pool(sy: _Syl) -> list[tuple[str, float]]:
+    rules = _rules()
+    pool: list[tuple[str, float]] = []
+    classes = set()
+    for i in sy.ini:
+        for v in sy.vow:
+            for f in sy.fin:
+                classes.add(_syl_class(i, v, f))
+    for c in classes:
+        pool.extend(rules.given_by_class.get(c, ()))
+    if not pool:
+        b = _best_hangul(sy)
+        pool = [(b, -15.0)]
+    return pool
+
+
+def _best_hangul(sy: _Syl) -> str:
+    return compose(_best(sy.ini), _best(sy.vow), _best(sy.fin))
