@@ -1,12 +1,15 @@
 """CLI cases, as whole processes: wall time and peak memory (median of fresh runs).
 
-Each run is a fresh child process; its peak resident memory comes from
-``os.wait4`` (the kernel's ``ru_maxrss`` of that child alone), its wall time
-from the parent's clock around start and exit.
+Each run is a fresh process started through GNU time (or a minimal launcher),
+never forked from the harness itself: a child forked from a large process
+inherits its memory high-water mark. Peak resident memory is the kernel's
+``ru_maxrss`` of that process; wall time is the harness's clock around start
+and exit (including GNU time's own start, about a millisecond).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import os
@@ -33,35 +36,113 @@ class Proc:
     returncode: int
     timed_out: bool
     stderr: str
+    capped: bool = False
+
+
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+# Without GNU time, a minimal launcher (no site, nothing imported) spawns the
+# command and reports the kernel's peak RSS of that child alone. The
+# harness's own process is large, and a child forked from it would inherit its
+# high-water mark, so the command is never started from here directly.
+_LAUNCHER = (
+    "import os,sys\n"
+    "pid=os.posix_spawnp(sys.argv[2],sys.argv[2:],os.environ)\n"
+    "_,st,ru=os.wait4(pid,0)\n"
+    "open(sys.argv[1],'w').write(str(ru.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(st)&255)\n"
+)
+
+
+def _descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        for k in kids:
+            out.append(int(k))
+            todo.append(int(k))
+    return out
+
+
+def _hwm_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def run_once(
-    cmd: Sequence[str], *, timeout: float = 120.0, env: dict[str, str] | None = None, cwd: Path | None = None
+    cmd: Sequence[str],
+    *,
+    timeout: float = 120.0,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    rss_cap_mib: float = 4096.0,
 ) -> Proc:
-    """Run ``cmd`` once (stdin and stdout to /dev/null); wall time and peak RSS."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        p = subprocess.Popen(
-            list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd
-        )
-        killed = threading.Event()
+    """Run ``cmd`` once (stdin and stdout to /dev/null): wall time and peak RSS.
 
-        def kill() -> None:
-            killed.set()
-            p.kill()
+    The peak RSS comes from GNU time's ``%M`` (the child's ``ru_maxrss``).
+    A watchdog kills the process group after ``timeout`` seconds or when the
+    command's resident memory passes ``rss_cap_mib`` (so a run that reads a
+    huge file whole cannot take the machine down); the peak then is the
+    watchdog's last reading.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        rss_file = Path(tmp) / "rss"
+        if TIME is not None:
+            full = [TIME, "-f", "%M", "-o", str(rss_file), *cmd]
+        else:
+            full = [sys.executable, "-S", "-c", _LAUNCHER, str(rss_file), *cmd]
+        with (Path(tmp) / "err").open("w+b") as err:
+            start = time.perf_counter()
+            p = subprocess.Popen(
+                full,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+            )
+            state = {"timed_out": False, "capped": False, "hwm": 0}
+            done = threading.Event()
 
-        timer = threading.Timer(timeout, kill)
-        timer.start()
+            def watch() -> None:
+                deadline = start + timeout
+                while not done.wait(0.1):
+                    hwm = max((_hwm_kib(k) for k in _descendants(p.pid)), default=0)
+                    state["hwm"] = max(state["hwm"], hwm)
+                    over = hwm / 1024 > rss_cap_mib
+                    if over or time.perf_counter() > deadline:
+                        state["capped" if over else "timed_out"] = True
+                        with contextlib.suppress(OSError):
+                            os.killpg(p.pid, 9)
+                        return
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            p.wait()
+            wall = time.perf_counter() - start
+            done.set()
+            watcher.join()
+            err.seek(0)
+            tail = err.read()[-2000:].decode("utf-8", "replace")
         try:
-            _, status, usage = os.wait4(p.pid, 0)
-        finally:
-            timer.cancel()
-        wall = time.perf_counter() - start
-        p.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        tail = err.read()[-2000:].decode("utf-8", "replace")
-    # ru_maxrss is in KiB on Linux
-    return Proc(wall * 1000, usage.ru_maxrss / 1024, p.returncode, killed.is_set(), tail)
+            last = [ln for ln in rss_file.read_text().splitlines() if ln.strip()][-1]
+            rss_kib = int(last.split()[-1])
+        except (OSError, ValueError, IndexError):
+            rss_kib = int(state["hwm"])
+    return Proc(
+        wall * 1000, rss_kib / 1024, p.returncode, bool(state["timed_out"]), tail, bool(state["capped"])
+    )
 
 
 def run_many(
@@ -199,6 +280,8 @@ def bench_stream(settings: Settings) -> CaseResult:
         p = run_once([*cmd, "clean", str(big)], timeout=timeout, env=env)
     wall_s = p.wall_ms / 1000
     note = f"timed out after {timeout:.0f} s (RSS is the peak until then)" if p.timed_out else ""
+    if p.capped:
+        note = "killed when its resident memory passed the 4 GiB safety cap"
     if not p.timed_out and p.returncode not in (0, 1):
         note = f"exited {p.returncode}: {p.stderr.strip()[-300:]}"
     res.rows.append(
