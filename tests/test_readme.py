@@ -1,0 +1,27 @@
+"""Every ``>>>`` example in the README and in docs/*.md runs."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FENCE = re.compile(r"^```(?:python|pycon)\n(.*?)^```", re.S | re.M)
+FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_markdown_examples(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for n, block in enumerate(FENCE.findall(text)):
+        if ">>>" not in block:
+            continue
+        test = parser.get_doctest(block, {}, f"{path.name}[{n}]", str(path), 0)
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} example(s) failed in {path.name}"
