@@ -47,6 +47,7 @@ __all__ = [
     "add_rows",
     "builtin_tables",
     "check",
+    "format_suggestions",
     "format_table",
     "format_text",
     "load_aliases",
@@ -54,6 +55,7 @@ __all__ = [
     "normalize_name",
     "project_tables",
     "sort_key",
+    "suggest",
 ]
 
 COLUMNS: tuple[str, ...] = ("canonical", "variant", "lang", "note")
@@ -602,7 +604,10 @@ def check(
     layers: list[Sequence[str | Path]] = [base_paths, *[[f] for f in extra]]
     tables, entries, problems = _collect(layers)
     for table in tables:
-        if not table.errors:
+        if not any(
+            p.message.startswith(("header", "no header", "cannot read", "invalid UTF-8"))
+            for p in table.errors
+        ):
             _check_sorted(table, problems)
     persons = _merge(entries, problems)
     if keys:
@@ -941,3 +946,246 @@ def add_rows(
 
 
 __all__ += ["TableError"]
+
+
+# --------------------------------------------------------------------------
+# Mining new aliases from a corpus
+
+_CORPUS_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”«»(\[]\s*|\s[-–—]\s)$")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_VOWELS = frozenset("aeiouy")
+_TEXT_SUFFIXES = frozenset(
+    {".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".xml", ".json", ".jsonl", ".tsv", ".csv"}
+)
+
+
+@dataclasses.dataclass
+class _Seen:
+    count: int = 0
+    context: set[str] = dataclasses.field(default_factory=set)
+    examples: list[tuple[str, int, str]] = dataclasses.field(default_factory=list)
+    full: dict[str, int] = dataclasses.field(default_factory=dict)  # "Given Surname" spellings
+
+
+@dataclasses.dataclass(frozen=True)
+class Suggestion:
+    """A candidate alias row mined by :func:`suggest`."""
+
+    canonical: str
+    variant: str
+    reason: str
+    score: float
+    counts: tuple[int, int]
+    examples: tuple[tuple[str, int, str], ...]
+    known: str = ""
+
+    def row(self) -> str:
+        return f"{self.canonical}\t{self.variant}\t\tsuggested: {self.reason}"
+
+
+def _corpus_files(paths: Sequence[str | Path]) -> Iterable[Path]:
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                hidden = any(part.startswith(".") for part in f.relative_to(p).parts)
+                if f.is_file() and not hidden and (f.suffix.lower() in _TEXT_SUFFIXES or not f.suffix):
+                    yield f
+        elif p.is_file():
+            yield p
+
+
+def _fold(word: str) -> str:
+    return _strip_marks(word).casefold()
+
+
+def _nonascii(word: str) -> int:
+    return sum(1 for ch in word if not ch.isascii())
+
+
+def suggest(
+    paths: Sequence[str | Path],
+    *,
+    aliases: Sequence[str | Path] = (),
+    limit: int = 50,
+    new_only: bool = False,
+    examples: int = 2,
+) -> list[Suggestion]:
+    """Mine a corpus for names whose spellings nearly collide: the same letters
+    but for diacritics, one letter substituted ("Šekerinska"/"Sekirinska"),
+    or the same ``name_key`` in different spellings or scripts. Returns the
+    candidates best first; rows the loaded tables already have are marked
+    ``known`` (or dropped with ``new_only``).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.txt").write_text("Minister Ivana Petrovska spoke. Later Petrovska left.\\n")
+    >>> _ = (d / "b.txt").write_text("Minister Ivana Petrofska arrived. Petrofska smiled.\\n")
+    >>> [(s.canonical, s.variant) for s in suggest([d])]
+    [('Ivana Petrovska', 'Ivana Petrofska')]
+    """
+    from normkit.names import name_key
+
+    seen: dict[str, _Seen] = {}
+    lower: set[str] = set()
+    for f in _corpus_files(paths):
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            run: list[tuple[str, bool]] = []
+            prev_end = -1
+            for m in _CORPUS_WORD.finditer(line):
+                word = _POSSESSIVE_END.sub("", m.group())
+                ch = word[0]
+                if ch.islower():
+                    lower.add(_fold(word))
+                    run = []
+                    continue
+                initial = bool(_SENTENCE_END.search(line[: m.start()])) and not (
+                    run and prev_end == m.start() - 1
+                )
+                if not (run and prev_end == m.start() - 1 and line[prev_end] == " "):
+                    run = []
+                prev = run[-1][0] if run else ""
+                run.append((word, initial))
+                prev_end = m.end()
+                if _letters(word) < MIN_SURNAME_LETTERS or "-" in word:
+                    continue
+                s = seen.setdefault(word, _Seen())
+                s.count += 1
+                if prev and not (len(run) == 2 and run[0][1] and prev.isupper() is False and False):
+                    s.context.add(_fold(prev))
+                    full = f"{prev} {word}"
+                    s.full[full] = s.full.get(full, 0) + 1
+                if len(s.examples) < examples:
+                    s.examples.append((str(f), lineno, line.strip()))
+    words = [w for w in seen if _fold(w) not in lower and not w.isupper()]
+    pairs: dict[tuple[str, str], str] = {}
+    by_fold: dict[str, list[str]] = {}
+    for w in words:
+        by_fold.setdefault(_fold(w), []).append(w)
+    for group in by_fold.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                pairs[tuple(sorted((a, b)))] = "the same letters but for diacritics"  # type: ignore[index]
+    folds = sorted(by_fold)
+    buckets: dict[str, list[str]] = {}
+    for fw in folds:
+        for i in range(len(fw)):
+            buckets.setdefault(fw[:i] + "\0" + fw[i + 1 :], []).append(fw)
+    for key, group in buckets.items():
+        if len(group) < 2:
+            continue
+        i = key.index("\0")
+        for x, fa in enumerate(group):
+            for fb in group[x + 1 :]:
+                kind = "one vowel apart" if fa[i] in _VOWELS and fb[i] in _VOWELS else "one letter apart"
+                for a in by_fold[fa]:
+                    for b in by_fold[fb]:
+                        pairs.setdefault(
+                            tuple(sorted((a, b))),  # type: ignore[arg-type]
+                            f"{kind} ({fa[i]}/{fb[i]})",
+                        )
+    by_key: dict[str, list[str]] = {}
+    for w in words:
+        k = _safe_key(name_key, w)
+        if k:
+            by_key.setdefault(k, []).append(w)
+    for group in by_key.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if _fold(a) == _fold(b):
+                    continue
+                if _script(a) != _script(b):
+                    pairs.setdefault(tuple(sorted((a, b))), "one name_key across scripts")  # type: ignore[arg-type]
+                elif seen[a].context & seen[b].context:
+                    pairs.setdefault(tuple(sorted((a, b))), "one name_key")  # type: ignore[arg-type]
+    aset = load_aliases(aliases)
+    out: list[Suggestion] = []
+    for (a, b), reason in pairs.items():
+        sa, sb = seen[a], seen[b]
+        shared = sa.context & sb.context
+
+        # canonical: a loaded canonical, else the spelling with more information
+        def rank(w: str) -> tuple[int, int, int, str]:
+            listed = any(w == c or w in c.split() for c in aset.persons)
+            return (int(listed), _nonascii(w), seen[w].count, w)
+
+        canonical, variant = (a, b) if rank(a) >= rank(b) else (b, a)
+        cfull, vfull = canonical, variant
+        if shared:
+            given = max(
+                shared,
+                key=lambda g: (
+                    sum(n for k, n in seen[canonical].full.items() if _fold(k.split()[0]) == g),
+                    g,
+                ),
+            )
+            cfull = max(
+                (k for k in seen[canonical].full if _fold(k.split()[0]) == given),
+                key=lambda k: seen[canonical].full[k],
+            )
+            vfull = max(
+                (k for k in seen[variant].full if _fold(k.split()[0]) == given),
+                key=lambda k: seen[variant].full[k],
+            )
+        score = 2.0 * len(shared) + min(sa.count, sb.count) + 0.1 * (sa.count + sb.count)
+        if "diacritics" in reason or "name_key" in reason:
+            score += 1.0
+        found = set(aset.lookup(cfull)) & set(aset.lookup(vfull))
+        if not found:
+            found = {c for c in aset.surnames.get(normalize_name(canonical), frozenset())} & {
+                c for c in aset.surnames.get(normalize_name(variant), frozenset())
+            }
+        known = ""
+        if found:
+            c = sorted(found)[0]
+            e = aset.lookup_entries(vfull).get(c) or aset.lookup_entries(cfull).get(c)
+            known = e.short_where if e is not None else c
+        if new_only and known:
+            continue
+        fc, fv = _fold(canonical), _fold(variant)
+        if reason.startswith("one ") and "apart" in reason and len(fc) == len(fv):
+            at = next(i for i in range(len(fc)) if fc[i] != fv[i])
+            reason = reason.split(" (")[0] + f" ({fc[at]}/{fv[at]})"
+        context = sorted(
+            {w for k in (*seen[canonical].full, *seen[variant].full) if _fold(w := k.split()[0]) in shared}
+        )
+        detail = reason + (f"; shared context: {', '.join(context)}" if shared else "")
+        out.append(
+            Suggestion(
+                cfull,
+                vfull,
+                detail,
+                score,
+                (seen[canonical].count, seen[variant].count),
+                tuple(seen[canonical].examples + seen[variant].examples),
+                known,
+            )
+        )
+    out.sort(key=lambda s: (-s.score, s.canonical, s.variant))
+    return out[:limit]
+
+
+def format_suggestions(suggestions: Sequence[Suggestion], files: int = 0) -> str:
+    """Suggestions as a table ready for review: a header, then for each
+    candidate its counts and example lines as comments and the row."""
+    lines = [
+        f"# normkit aliases suggest: {len(suggestions)} candidate(s)"
+        + (f" from {files} file(s)" if files else "")
+        + "; review every row before adding it to a table",
+        HEADER,
+    ]
+    for s in suggestions:
+        a, b = s.canonical.split()[-1], s.variant.split()[-1]
+        lines.append(f"# {a} x{s.counts[0]} / {b} x{s.counts[1]}: {s.reason}")
+        if s.known:
+            lines.append(f"# already listed: {s.known}")
+        for path, lineno, line in s.examples:
+            snippet = line if len(line) <= 100 else line[:97] + "..."
+            lines.append(f"#   {path}:{lineno}: {snippet}")
+        lines.append(s.row())
+    return "\n".join(lines) + "\n"

@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import unicodedata
 
 from normkit.aliases import AliasSet, load_aliases, name_forms
 from normkit.pipeline import Trace
@@ -80,6 +81,17 @@ class _Tok:
             self.text = text[:-2]
             end -= 2
         self.end = end
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _script(word: str) -> str:
+    for ch in word:
+        if ch.isalpha():
+            try:
+                return unicodedata.name(ch).split(" ", 1)[0]
+            except ValueError:
+                return "?"
+    return ""
 
 
 def _cased(word: str) -> str:
@@ -243,11 +255,17 @@ class _Rewriter:
             return None
         if not (self._is_anchor(toks[i].text) or self._is_anchor(toks[j - 1].text)):
             return None
+        script = _script(toks[i].text)
+        if any(_script(t.text) != script for t in toks[i + 1 : j]):
+            return None
         k = _key(span)
         if not k:
             return None
         owners = self.aset.keys.get(k)
         if not owners:
+            return None
+        # a key that ignores an edge word belongs to the shorter span
+        if k in (_key(text[toks[i + 1].start : end]), _key(text[start : toks[j - 2].end])):
             return None
         if len(owners) > 1:
             self._note(start, end, f"ambiguous: name_key {k!r} matches {', '.join(sorted(owners))}")
