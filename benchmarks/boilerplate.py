@@ -104,6 +104,7 @@ def _normkit(profile: str) -> tuple[Callable[[str], Any], Callable[[list[str]], 
 def _bench(name: str, profile: str, view: str, settings: Settings) -> CaseResult:
     docs, source = corpora.pages(view, settings)
     mb = [len(d.encode("utf-8")) / 1e6 for d in docs]
+    warm = docs[-3:]
     res = CaseResult(
         name,
         f"strip_boilerplate profile={profile!r} on {view} ({sum(mb):.1f} MB: {source})",
@@ -126,7 +127,7 @@ def _bench(name: str, profile: str, view: str, settings: Settings) -> CaseResult
             res.skipped.append(f"{label}: {exc}")
             continue
         log(f"  {label}")
-        docs_s, mb_s = measure_rates(f, docs, settings, weights=mb, guard=kind == "peer")
+        docs_s, mb_s = measure_rates(f, docs, settings, weights=mb, guard=kind == "peer", warmup=warm)
         res.rows.append(Row(label, docs_s, "docs/s", kind, extra={"MB/s": mb_s}))
         if kind == "ref" and many is not None:
             log(f"  {label} (strip_boilerplate_many, one batch)")

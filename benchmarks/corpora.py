@@ -33,16 +33,21 @@ def seed_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 
 
-def _fill(docs: list[str], target_bytes: int) -> list[str]:
-    """Cycle through ``docs`` until ``target_bytes`` of UTF-8 are collected."""
+def _fill(docs: list[str], target_bytes: int, seed: int) -> list[str]:
+    """The first documents of ``docs`` up to ``target_bytes`` of UTF-8, topped
+    up with generated documents (never repeated ones) when ``docs`` run out."""
     out: list[str] = []
     size = 0
-    i = 0
-    while docs and size < target_bytes:
-        d = docs[i % len(docs)]
+    for d in docs:
+        if size >= target_bytes:
+            return out
         out.append(d)
         size += len(d.encode("utf-8"))
-        i += 1
+    gen = TextGenerator(seed)
+    while size < target_bytes:
+        d = gen.document()
+        out.append(d)
+        size += len(d.encode("utf-8"))
     return out
 
 
@@ -118,7 +123,7 @@ class TextGenerator:
 
 def news_docs(settings: Settings) -> tuple[list[str], str]:
     """News documents and a description of where they came from."""
-    target = int((1_000_000 if settings.quick else 4_000_000) * settings.scale)
+    target = int((1_000_000 if settings.quick else 2_500_000) * settings.scale)
     docs = seed_texts()
     source = f"{len(docs)} seed articles"
     light = eval_dir("boilerplate", "lighttext")
@@ -136,11 +141,10 @@ def news_docs(settings: Settings) -> tuple[list[str], str]:
                 docs.append(text)
                 n += 1
         source += f" + {n} article pages (../shared/eval/boilerplate/lighttext)"
-    else:
-        gen = TextGenerator(settings.seed)
-        docs.extend(gen.document() for _ in range(200))
-        source += " + 200 generated articles"
-    out = _fill(docs, target)
+    out = _fill(docs, target, settings.seed)
+    generated = len(out) - len(docs)
+    if generated > 0:
+        source += f" + {generated} generated articles"
     return out, source
 
 
