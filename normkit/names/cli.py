@@ -1,4 +1,4 @@
-"""``normkit name``: name keys, matching, Hangul candidates, romanisation and
+"""normkit name: name keys, matching, Hangul candidates, romanisation and
 transliteration on the command line.
 
   normkit name key NAME ...              one key per line (names from stdin if none)
@@ -7,7 +7,7 @@ transliteration on the command line.
   normkit name romanize HANGUL ... [--system rr|mr|mr-ascii|dprk]
   normkit name translit TEXT ... [--lang uk] [--system ...]
 
-Exit codes: 0 success (for ``match``: same name), 1 ``match``: different
+Exit codes: 0 success (for match: same name), 1 match: different
 names, 2 usage error.
 """
 
