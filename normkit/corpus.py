@@ -750,10 +750,13 @@ def run_corpus(
             progress(total, total)
         return report()
 
-    if resumed:
-        _remove_temporaries(state.parts)
-        if fmt == "text" and src_path.is_dir():
+    if resumed:  # drop what a killed run was writing when it stopped
+        _remove_temporaries(state_root)
+        if dst_path.is_dir():
             _remove_temporaries(dst_path)
+        else:
+            for tmp in dst_path.parent.glob(f".{dst_path.name}.*{_TMP_MARK}"):
+                tmp.unlink()
     state.parts.mkdir(parents=True, exist_ok=True)
     if fmt == "text" and src_path.is_dir():
         dst_path.mkdir(parents=True, exist_ok=True)
@@ -823,6 +826,15 @@ def _part(state: _State, index: int, kind: str) -> Path:
     return state.parts / f"{index:07d}.{kind}"
 
 
+def _write_part(path: Path, data: bytes) -> None:
+    """Write a part file; an empty part is no file (a missing part reads as empty)."""
+    if data:
+        _atomic_write_bytes(path, data, fsync=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
 def _commit(
     state: _State,
     fmt: str,
@@ -844,8 +856,8 @@ def _commit(
         if rec is not None
     )
     n_failed = sum(1 for _, reason, _ in results if reason is not None)
-    _atomic_write_bytes(_part(state, shard.index, "failures.jsonl"), failures, fsync=True)
-    _atomic_write_bytes(_part(state, shard.index, "explain.jsonl"), explanations, fsync=True)
+    _write_part(_part(state, shard.index, "failures.jsonl"), failures)
+    _write_part(_part(state, shard.index, "explain.jsonl"), explanations)
     if fmt == "jsonl":
         data = b"".join(out for out, reason, _ in results if reason is None)
         _atomic_write_bytes(_part(state, shard.index, "jsonl"), data, fsync=True)
@@ -872,7 +884,11 @@ def _concat(parts: Iterable[Path], dest: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             for part in parts:
-                with open(part, "rb") as f:
+                try:
+                    f = open(part, "rb")  # noqa: SIM115
+                except FileNotFoundError:  # an empty part
+                    continue
+                with f:
                     shutil.copyfileobj(f, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())
