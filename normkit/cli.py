@@ -119,7 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if selected is not None and (selected not in COMMANDS or not _available(selected)):
         selected = None
     try:
-        parser = _build_parser(selected)
+        try:
+            parser = _build_parser(selected)
+        except ImportError as e:
+            sys.stderr.write(f"{PROG}: error: the {selected!r} command is unavailable: {e}\n")
+            return 2
         if not args:
             parser.print_help(sys.stderr)
             return 2

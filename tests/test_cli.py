@@ -621,3 +621,46 @@ def test_config_aliases_ignored_when_no_step_takes_them(
     (work / "normkit.toml").write_text('steps = ["whitespace"]\nextend-aliases = ["t.tsv"]\n')
     (work / "a.md").write_text(CLEAN)
     assert run_main(capsys, "clean", "a.md")[0] == 0
+
+
+# ---------------------------------------------------------------- command table
+
+
+def test_running_a_command_imports_only_its_module(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from normkit.cli import main\n"
+        "assert main(['name', 'key', 'Ana López']) == 0\n"
+        "others = ('normkit.demo', 'normkit.aliases_cli', 'normkit.corpus_cli')\n"
+        "others += ('normkit.files', 'normkit.config')\n"
+        "print([m for m in others if m in sys.modules])\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert r.stdout.splitlines()[-1] == "[]"
+
+
+def test_optional_commands_are_listed_only_when_importable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import normkit.cli as cli
+
+    monkeypatch.setitem(cli.COMMANDS, "ghost", ("normkit.no_such_module", "a command not installed"))
+    monkeypatch.setattr(cli, "_OPTIONAL", cli._OPTIONAL | {"ghost"})
+    code, out, _ = run_main(capsys, "--help")
+    assert code == 0
+    assert "ghost" not in out
+    assert run_main(capsys, "ghost")[0] == 2
+
+
+def test_a_broken_command_module_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import normkit.cli as cli
+
+    monkeypatch.setitem(cli.COMMANDS, "broken", ("normkit.no_such_module", "a broken command"))
+    code, _, err = run_main(capsys, "broken")
+    assert code == 2
+    assert err.startswith("normkit: error: the 'broken' command is unavailable")
