@@ -4,7 +4,7 @@ It folds what does not change a name's identity: case, diacritics (through the
 ASCII fold, so per-script overrides apply), separators and token order.
 
 >>> key("  García-Márquez, Gabriel ")
-'garcia gabriel marquez'
+'gabriel garcia marquez'
 >>> match("Gabriel García Márquez", "MARQUEZ, Gabriel Garcia").same
 True
 >>> match("", "").same
