@@ -85,6 +85,13 @@ def _memory() -> str:
     return "unknown"
 
 
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def machine() -> list[tuple[str, str]]:
     try:
         usable = len(os.sched_getaffinity(0))
@@ -102,6 +109,7 @@ def machine() -> list[tuple[str, str]]:
         ("memory", _memory()),
         ("OS", platform.platform()),
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
+        ("load average at the end (1/5/15 min)", _load()),
         ("normkit", nk),
     ]
     items.extend((d, version_of(d)) for d in PEER_DISTS)
