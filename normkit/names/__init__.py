@@ -27,7 +27,7 @@ from normkit.names.base import Match, NameMatch
 __all__ = ["ENGINES", "Match", "NameMatch", "explain_match", "name_key", "origin", "same_name"]
 
 # Engine modules, in order of preference when claims tie.
-ENGINES: tuple[str, ...] = ("korean", "generic")
+ENGINES: tuple[str, ...] = ("korean", "slavic", "generic")
 
 _MODULES: dict[str, ModuleType] = {}
 

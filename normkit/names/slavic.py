@@ -1,0 +1,631 @@
+"""The Slavic name engine: Cyrillic and Latin spellings of one name under one key.
+
+A name is split into tokens; each token is read into *sounds* (``data/slavic/
+cyrillic.tsv`` for Cyrillic, ``data/slavic/latin.tsv`` for Latin spellings,
+with the spelling tradition of the whole name recognised by
+``data/slavic/traditions.tsv``: English, German, French, Polish, Czech, Dutch,
+Hungarian). The sounds become a consonant *skeleton* (``data/slavic/
+skeleton.tsv``): vowels and glides drop out (ye/je/e, ya/ja/ia, -iy/-yy/-y/
+-ij/-yj/-i are one), and the letters that the traditions spell differently
+fall into one class (kh/h/ch/x, ts/c/tz/z/s, ch/sh/zh/sch/tsch/cz/sz/č/š/ž,
+v/w/f). Given names are looked up in ``data/slavic/given_names.tsv``, whose
+classes join cross-language forms (Volodymyr/Vladimir/Uladzimir). A
+patronymic is recognised by its suffix and position and left out of the key;
+a feminine surname (-ova, -ina, -ska, -aya) keeps a mark so that Ivanova is
+not Ivanov.
+
+The key is the sorted list of token keys: unchanged by case, separators,
+order and a dropped patronymic.
+
+>>> key("Зеленський Володимир Олександрович") == key("Volodymyr Zelenskyy") == key("Wladimir Selenskyj")
+True
+>>> match("Артеменко Андрій Вікторович", "Andrey Artemenko").same
+True
+>>> match("Alexander Zhukov", "Alexander Karelin").same
+False
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+import unicodedata
+
+import regex
+
+from normkit.names.base import Match
+from normkit.translit import detect_language, fold_cyrillic, transliterate, transliterate_explained
+
+__all__ = [
+    "claim",
+    "detect_language",
+    "fold_cyrillic",
+    "fold_latin",
+    "key",
+    "match",
+    "sounds",
+    "transliterate",
+    "transliterate_explained",
+]
+
+_TOKEN = regex.compile(r"[\p{L}\p{M}'’ʼʹʺ]+")
+_MARKS = regex.compile(r"[\p{M}'’ʼʹʺ`]+")
+_CYR = regex.compile(r"\p{Cyrillic}")
+_LATIN_SLAVIC = regex.compile(r"[šžčřěćńśźżđłŠŽČŘĚĆŃŚŹŻĐŁ]")
+
+_PHON_VOWELS = "AEIOUJ"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# tables
+
+
+def _ctx_parts(ctx: str) -> list[str]:
+    """Regex lookarounds for a context: one alternative per ``|`` part."""
+    out: list[str] = []
+    for part in filter(None, (p.strip() for p in ctx.split("|"))):
+        if part == "start":
+            out.append("^")
+        elif part == "end":
+            out.append("$")
+        elif part.startswith("before:"):
+            out.append("(?=[" + regex.escape(part[7:]) + "])")
+        elif part.startswith("after:"):
+            out.append("(?<=[" + regex.escape(part[6:]) + "])")
+        else:
+            raise ValueError(f"unknown context {part!r}")
+    return out or [""]
+
+
+@dataclasses.dataclass(frozen=True)
+class _LatinRule:
+    spelling: str
+    sound: str
+    traditions: frozenset[str] | None  # None = every tradition
+    context: str
+    where: str
+
+
+@functools.cache
+def _latin_rules() -> tuple[_LatinRule, ...]:
+    from normkit.tables import load
+
+    t = load(
+        "slavic",
+        "latin.tsv",
+        columns=("spelling", "sound", "tradition", "context", "note"),
+        required=("spelling",),
+    )
+    rules = []
+    for row in t:
+        trad = row["tradition"].strip()
+        trads = None if trad in ("", "*") else frozenset(x.strip() for x in trad.split(","))
+        rules.append(
+            _LatinRule(row["spelling"], row["sound"].upper(), trads, row["context"], f"latin.tsv:{row.line}")
+        )
+    return tuple(rules)
+
+
+@functools.cache
+def _traditions() -> tuple[tuple[regex.Pattern[str], str], ...]:
+    from normkit.tables import load
+
+    t = load(
+        "slavic", "traditions.tsv", columns=("marker", "tradition", "note"), required=("marker", "tradition")
+    )
+    return tuple((regex.compile(r["marker"]), r["tradition"]) for r in t)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Reader:
+    pattern: regex.Pattern[str] | None
+    sounds: tuple[str, ...]  # by group index - 1
+    trans: dict[int, str]
+
+
+@functools.cache
+def _single_letters() -> dict[int, str]:
+    """Context-free single letters of every table (Latin ``*`` rows and Cyrillic)."""
+    from normkit.tables import load
+
+    table: dict[int, str] = {}
+    for r in _latin_rules():
+        if len(r.spelling) == 1 and not r.context and r.traditions is None:
+            table[ord(r.spelling)] = r.sound
+    t = load("slavic", "cyrillic.tsv", columns=("cyrillic", "sound", "note"), required=("cyrillic",))
+    for row in t:
+        table[ord(row["cyrillic"])] = row["sound"].upper()
+    return table
+
+
+@functools.cache
+def _reader(trads: frozenset[str]) -> _Reader:
+    """The Latin reader for a set of traditions: a regex of the multi-letter and
+    contextual rows plus a translation table for single letters."""
+    chosen: dict[tuple[str, str], _LatinRule] = {}
+    for r in _latin_rules():
+        if r.traditions is not None and not (r.traditions & trads):
+            continue
+        k = (r.spelling, r.context)
+        if k in chosen and chosen[k].traditions is not None and r.traditions is None:
+            continue
+        chosen[k] = r
+    trans = dict(_single_letters())
+    alts: list[tuple[int, int, str, str]] = []
+    for (spelling, context), r in chosen.items():
+        if len(spelling) == 1 and not context:
+            trans[ord(spelling)] = r.sound
+            continue
+        for look in _ctx_parts(context):
+            alts.append((-len(spelling), 0 if context else 1, regex.escape(spelling) + look, r.sound))
+    alts.sort(key=lambda x: (x[0], x[1]))
+    if not alts:
+        return _Reader(None, (), trans)
+    pattern = regex.compile("|".join(f"({a[2]})" for a in alts))
+    return _Reader(pattern, tuple(a[3] for a in alts), trans)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Skeleton:
+    merges: tuple[tuple[str, str], ...]
+    trans: dict[int, str]
+
+
+@functools.cache
+def _skeleton_table() -> _Skeleton:
+    from normkit.tables import load
+
+    t = load("slavic", "skeleton.tsv", columns=("kind", "sound", "class", "note"), required=("kind", "sound"))
+    merges: list[tuple[str, str]] = []
+    trans: dict[int, str] = {}
+    for row in t:
+        snd = row["sound"].upper()
+        if row["kind"] == "merge":
+            merges.append((snd, row["class"].upper()))
+        else:
+            trans[ord(snd)] = row["class"] or "."
+    return _Skeleton(tuple(merges), trans)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# sounds and skeletons
+
+
+def _detect_traditions(low: str) -> frozenset[str]:
+    found = frozenset(t for pat, t in _traditions() if pat.search(low))
+    if "hu" in found and "pl" in found:
+        # Polish sz/cz win over Hungarian sz/cs when both appear
+        found = found - {"hu"} if regex.search(r"cz|rz|ł|szcz", low) else found - {"pl"}
+    return found or frozenset({"en"})
+
+
+_NON_PHONEME = regex.compile(r"[^A-ZČŠŽ]+")
+
+
+def _token_sounds(tok: str, reader: _Reader) -> str:
+    if reader.pattern is not None and not _CYR.match(tok):
+        sounds = reader.sounds
+        tok = reader.pattern.sub(lambda m: sounds[(m.lastindex or 1) - 1], tok)
+    return _NON_PHONEME.sub("", tok.translate(reader.trans))
+
+
+_DOUBLE = regex.compile(r"([^.])\1+")
+_DOUBLE_SOUND = regex.compile(r"(.)\1+")
+
+
+def _skeleton(snd: str) -> str:
+    sk = _skeleton_table()
+    for a, b in sk.merges:
+        if a in snd:
+            snd = snd.replace(a, b)
+    classes = snd.translate(sk.trans)
+    return _DOUBLE.sub(r"\1", classes).replace(".", "")
+
+
+def _signature(snd: str) -> str:
+    sk = _skeleton_table()
+    for a, b in sk.merges:
+        if a in snd:
+            snd = snd.replace(a, b)
+    return _DOUBLE_SOUND.sub(r"\1", snd)
+
+
+def _lev(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def sounds(name: str) -> list[str]:
+    """The sounds the engine reads in each token of ``name`` (for explanations).
+
+    >>> sounds("Khrushchev"), sounds("Chruschtschow"), sounds("Хрущёв")
+    (['XRUŠČEV'], ['XRUŠČOV'], ['XRUŠČJOV'])
+    """
+    low = _prep(name)
+    reader = _reader(_detect_traditions(low))
+    return [s for s in (_token_sounds(t, reader) for t in _TOKEN.findall(low)) if s]
+
+
+def _prep(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# given names
+
+
+@dataclasses.dataclass(frozen=True)
+class _GivenForm:
+    cls: str
+    gender: str
+    form: str
+    signature: str
+    where: str
+
+
+@functools.cache
+def _given_index() -> dict[str, tuple[_GivenForm, ...]]:
+    from normkit.tables import load
+
+    t = load(
+        "slavic",
+        "given_names.tsv",
+        columns=("class", "gender", "lang", "form", "note"),
+        required=("class", "lang", "form"),
+    )
+    reader = _reader(frozenset({"en"}))
+    idx: dict[str, list[_GivenForm]] = {}
+    for row in t:
+        form = row["form"]
+        snd = _token_sounds(_MARKS.sub("", _prep(form)), reader)
+        sk = _skeleton(snd)
+        if not sk:
+            continue
+        g = _GivenForm(row["class"], row["gender"], form, _signature(snd), f"given_names.tsv:{row.line}")
+        lst = idx.setdefault(sk, [])
+        if not any(x.cls == g.cls and x.signature == g.signature for x in lst):
+            lst.append(g)
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+@functools.cache
+def _given_forms_lower() -> frozenset[str]:
+    """Lower-case given-name forms (Cyrillic and their ASCII spellings): the cheap claim test."""
+    from normkit.tables import load
+
+    t = load("slavic", "given_names.tsv", columns=("class", "gender", "lang", "form", "note"))
+    out: set[str] = set()
+    for row in t:
+        f = row["form"].lower()
+        out.add(f)
+        lang = row["lang"] if row["lang"] in ("ru", "uk", "be", "bg", "mk", "sr") else None
+        for system in ("ascii", "icao", "bgn_pcgn"):
+            out.add(_MARKS.sub("", transliterate(f, lang, system=system)))
+    return frozenset(out)
+
+
+def _lookup_given(snd: str, sk: str) -> _GivenForm | None:
+    cands = _given_index().get(sk)
+    if not cands:
+        return None
+    if len(cands) == 1 or all(c.cls == cands[0].cls for c in cands):
+        return cands[0]
+    sig = _signature(snd)
+    return min(cands, key=lambda c: _lev(sig, c.signature))
+
+
+_BALTIC = regex.compile(r"(?:IJU|IJ|JU|A|I|U|E|)S$")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# parsing a full name
+
+_PATRONYMIC = regex.compile(r"V[IJE]*(?:Č|C)[IJ]?$|V[IJ]?[ČC]S$|VNA$|ČNA$|IČ$")
+_FEMININE = regex.compile(r"(?:[AEIOU][VF]A|[IE]NA|[SZCČ]KA|[AOE][JI]A|ŠKA|SKAJA|CKAJA)$")
+
+
+@dataclasses.dataclass
+class _Tok:
+    text: str
+    sounds: str
+    skel: str
+    given: _GivenForm | None = None
+    initial: bool = False
+    patronymic: bool = False
+    feminine: bool = False
+
+    @property
+    def key(self) -> str:
+        if self.given is not None:
+            return "~" + self.given.cls
+        if not self.skel:
+            return "_" + self.sounds.lower()
+        return self.skel + ("a" if self.feminine else "")
+
+
+def _parse(name: str) -> list[_Tok]:
+    low = _prep(name)
+    raw = [_MARKS.sub("", t) for t in _TOKEN.findall(low)]
+    raw = [t for t in raw if t]
+    if not raw:
+        return []
+    trads = _detect_traditions(low) if not all(_CYR.match(t) for t in raw) else frozenset({"en"})
+    reader = _reader(trads)
+    toks: list[_Tok] = []
+    for t in raw:
+        snd = _token_sounds(t, reader)
+        if not snd:
+            continue
+        sk = _skeleton(snd)
+        tok = _Tok(t, snd, sk)
+        if len(t) == 1:
+            tok.initial = True
+        elif sk:
+            tok.given = _lookup_given(snd, sk)
+            if tok.given is None and _BALTIC.search(snd) and len(sk) > 2 and not _CYR.match(t):
+                base = _BALTIC.sub("", snd)
+                g = _lookup_given(base, _skeleton(base))
+                if g is not None:
+                    tok.given = g
+            if tok.given is None:
+                if (
+                    not _CYR.match(t)
+                    and len(sk) > 3
+                    and regex.search(r"(?:[VN]|SK|CK)(?:A|U|I|IJ|IJU|)S$", snd)
+                ):
+                    # Latvian/Lithuanian ending on a Slavic surname (Karpovs, Karpovas, Kareļins)
+                    snd = regex.sub(r"(?:A|U|I|IJ|IJU|)S$", "", snd)
+                    tok.sounds, tok.skel = snd, _skeleton(snd)
+                tok.feminine = bool(_FEMININE.search(snd))
+        toks.append(tok)
+    full = [i for i, t in enumerate(toks) if not t.initial]
+    if len(full) >= 3:
+        cands = [i for i in full[1:] if toks[i].given is None and _PATRONYMIC.search(toks[i].sounds)]
+        if cands:
+            after_given = [i for i in cands if i > 0 and toks[i - 1].given is not None]
+            pick = after_given[0] if after_given else cands[-1]
+            toks[pick].patronymic = True
+            toks[pick].feminine = False
+    return toks
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the engine protocol
+
+_SLAVIC_END_CYR = regex.compile(
+    r"\p{L}{2,}(?:ов|ев|ёв|ин|ын|ова|ева|ина|ына|ский|ская|цкий|цкая|ськ[ийа]|енко|ко|ук|юк|чук|ич|вна|ична|ых|их|ой|ая|"
+    r"оў|ка|ски|ска|ић)\b"
+)
+_SLAVIC_END_LAT = regex.compile(
+    r"\p{L}{2,}(?:ov|ev|ova|eva|ow|ew|owa|ewa|in|ina|yna|sky|ski|skiy|skii|skij|skyi|skyy|skyj|ska|skaya|skaja|ckiy|cki|"
+    r"tskiy|tsky|enko|chuk|czuk|uk|yuk|vich|vych|wicz|witsch|vitsj|vna|ivna|ovic|evic|ovics|ou|au|ich|yk|ak)\b"
+)
+
+
+def claim(name: str) -> float:
+    """How surely ``name`` is Slavic: 0.95 for a Cyrillic name with Slavic
+    morphology or a known given name, 0.6 for other Cyrillic names (Korean
+    names in Cyrillic belong to the Korean engine), 0.5-0.85 for Latin names
+    with Slavic letters, endings or given names, 0.15 otherwise.
+
+    >>> claim("Радмила Шекеринска"), claim("Ким Чен Ын")
+    (0.95, 0.6)
+    >>> claim("Radmila Šekerinska"), claim("John Smith")
+    (0.85, 0.15)
+    """
+    if not name or len(name) > 400:
+        return 0.15 if name and _CYR.search(name) is None else (0.6 if name else 0.0)
+    low = name.lower()
+    if _CYR.search(low):
+        if _SLAVIC_END_CYR.search(low):
+            return 0.95
+        forms = _given_forms_lower()
+        if any(w in forms for w in regex.findall(r"\p{L}+", low)):
+            return 0.95
+        return 0.6
+    words = regex.findall(r"\p{L}+", low)
+    if not words:
+        return 0.0
+    if _LATIN_SLAVIC.search(name):
+        return 0.85
+    ends = sum(1 for w in words if len(w) >= 5 and _SLAVIC_END_LAT.search(w))
+    forms = _given_forms_lower()
+    given = sum(1 for w in words if w in forms)
+    if ends and given:
+        return 0.85
+    if ends or given:
+        return 0.6
+    return 0.15
+
+
+def key(name: str) -> str:
+    """The key shared by every spelling of one Slavic name; ``""`` when the
+    name has no usable letters.
+
+    >>> key("Šekerinska") == key("Shekerinska") == key("Sekerinska") == key("Шекеринска")
+    True
+    >>> key("Lukashenka") == key("Лукашенко")
+    True
+    >>> key("Ivanova") == key("Ivanov")
+    False
+    """
+    try:
+        toks = _parse(name)
+    except RecursionError:  # pragma: no cover - defensive
+        return ""
+    keys = sorted(t.key for t in toks if not t.initial and not t.patronymic)
+    if not keys:
+        keys = sorted(t.sounds.lower() for t in toks)
+    return " ".join(keys)
+
+
+def _first_class(t: _Tok) -> str:
+    s = t.sounds[:1]
+    return "." if s in _PHON_VOWELS else _skeleton(s)
+
+
+def _pair(x: _Tok, y: _Tok) -> tuple[int, str]:
+    """2 = same token, 1 = near (one skeleton letter apart), 0 = different; with the reason."""
+    if x.given is not None and y.given is not None:
+        if x.given.cls == y.given.cls:
+            where = f"{x.given.where}, {y.given.where}"
+            return 2, f"given name {x.text!r} ~ {y.text!r}: class {x.given.cls!r} ({where})"
+        return 0, f"given names differ: {x.given.cls!r} / {y.given.cls!r}"
+    if x.skel and x.skel == y.skel and x.feminine == y.feminine:
+        return 2, f"{x.text!r} ~ {y.text!r}: one skeleton {x.skel!r}"
+    if (
+        x.given is None
+        and y.given is None
+        and x.feminine == y.feminine
+        and min(len(x.skel), len(y.skel)) >= 4
+        and _lev(x.skel, y.skel) == 1
+    ):
+        return 1, f"{x.text!r} ~ {y.text!r}: skeletons {x.skel!r} / {y.skel!r} one letter apart"
+    return 0, ""
+
+
+def _patronymics_agree(x: _Tok, y: _Tok) -> tuple[bool, str]:
+    if x.skel == y.skel:
+        return True, f"patronymic {x.text!r} ~ {y.text!r}: one skeleton {x.skel!r}"
+    stem_x, stem_y = regex.sub(r"(?:vs|vn|sn|s)$", "", x.skel), regex.sub(r"(?:vs|vn|sn|s)$", "", y.skel)
+    idx = _given_index()
+    cx = {g.cls for g in idx.get(stem_x, ())}
+    cy = {g.cls for g in idx.get(stem_y, ())}
+    if cx & cy:
+        return True, f"patronymic {x.text!r} ~ {y.text!r}: from one given name {sorted(cx & cy)[0]!r}"
+    if min(len(stem_x), len(stem_y)) >= 3 and _lev(stem_x, stem_y) <= 1:
+        return True, f"patronymic {x.text!r} ~ {y.text!r}: stems {stem_x!r} / {stem_y!r} one letter apart"
+    return False, f"patronymics differ: {x.text!r} / {y.text!r}"
+
+
+def match(a: str, b: str) -> Match:
+    """Whether ``a`` and ``b`` are spellings of one Slavic name, with reasons.
+
+    >>> m = match("Volodymyr Zelenskyy", "Зеленський Володимир")
+    >>> m.same, m.reasons[0]
+    (True, "given name 'volodymyr' ~ 'володимир': class 'vladimir' (given_names.tsv:...)")
+    >>> match("", "").same
+    False
+    """
+    try:
+        return _match(a, b)
+    except RecursionError:  # pragma: no cover - defensive
+        return Match(False, 0.0, ("name too deeply nested",))
+
+
+def _match(a: str, b: str) -> Match:
+    ta, tb = _parse(a), _parse(b)
+    if not ta or not tb:
+        return Match(False, 0.0, ("no usable letters",))
+    reasons: list[str] = []
+    pa = [t for t in ta if t.patronymic]
+    pb = [t for t in tb if t.patronymic]
+    if pa and pb:
+        ok, why = _patronymics_agree(pa[0], pb[0])
+        reasons.append(why)
+        if not ok:
+            return Match(False, 0.2, tuple(reasons))
+    elif pa or pb:
+        reasons.append(f"patronymic {(pa or pb)[0].text!r} on one side only: ignored")
+    ca = [t for t in ta if not t.patronymic and not t.initial]
+    cb = [t for t in tb if not t.patronymic and not t.initial]
+    ia = [t for t in ta if t.initial]
+    ib = [t for t in tb if t.initial]
+    if not ca or not cb:
+        same = bool(ca or cb) is False and [t.sounds for t in ia] == [t.sounds for t in ib] and bool(ia)
+        return Match(
+            same, 1.0 if same else 0.0, (*reasons, "only initials" if ia or ib else "no usable tokens")
+        )
+    small, big = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+    best: tuple[int, int, list[str], list[int]] | None = None
+    if len(big) <= 7:
+        for perm in itertools.permutations(range(len(big)), len(small)):
+            exact = near = 0
+            whys: list[str] = []
+            ok = True
+            for s, j in zip(small, perm, strict=True):
+                v, r = _pair(s, big[j])
+                if v == 0:
+                    ok = False
+                    break
+                exact += v == 2
+                near += v == 1
+                whys.append(r)
+            if ok and (best is None or (exact, -near) > (best[0], -best[1])):
+                best = (exact, near, whys, list(perm))
+    if best is None:
+        return Match(False, 0.0, (*reasons, "no alignment of the name tokens"))
+    exact, near, whys, chosen = best
+    reasons.extend(whys)
+    n = len(small)
+    if near > 1 or (near and exact < 2 and not (exact >= 1 and pa and pb)):
+        return Match(False, 0.5, (*reasons, "too many near (not exact) token pairs"))
+    if n == 1 and len(big) > 1:
+        # one full token against several: initials must account for the rest
+        rest = [big[j] for j in range(len(big)) if j not in chosen]
+        inits = ia if small is ca else ib
+        if not inits or len(inits) < len(rest) - 0:
+            return Match(False, 0.5, (*reasons, "one side names only one token"))
+        for it, rt in zip(inits, rest, strict=False):
+            if _first_class(it) != _first_class(rt):
+                return Match(False, 0.5, (*reasons, f"initial {it.text!r} does not fit {rt.text!r}"))
+        reasons.append("initials fit the other side's given names")
+    score = (exact + 0.8 * near) / max(len(big), 1)
+    return Match(True, round(min(1.0, 0.5 + score / 2), 3), tuple(reasons))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Latin-script Slavic fold
+
+_NATIVE = str.maketrans({"đ": "dj", "Đ": "Dj", "ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "ı": "i"})
+_ENGLISH = str.maketrans(
+    {
+        "č": "ch",
+        "Č": "Ch",
+        "ć": "ch",
+        "Ć": "Ch",
+        "š": "sh",
+        "Š": "Sh",
+        "ž": "zh",
+        "Ž": "Zh",
+        "ż": "zh",
+        "Ż": "Zh",
+        "ř": "rzh",
+        "Ř": "Rzh",
+        "đ": "dj",
+        "Đ": "Dj",
+        "ł": "l",
+        "Ł": "L",
+        "ě": "ye",
+        "Ě": "Ye",
+    }
+)
+_COMBINING = regex.compile(r"\p{Mn}+")
+
+
+def fold_latin(text: str, *, style: str = "native") -> str:
+    """Fold Latin-script Slavic letters to ASCII as a reader would: ``native``
+    (default) as the languages' own ASCII conventions (đ as dj, ł as l, č as
+    c), ``english`` as an English reader says them (č as ch, š as sh, ž as zh).
+    Other text is kept (diacritics of other letters are stripped).
+
+    >>> fold_latin("Novak Đoković, Radmila Šekerinska, Lech Wałęsa")
+    'Novak Djokovic, Radmila Sekerinska, Lech Walesa'
+    >>> fold_latin("Đoković, Šekerinska", style="english")
+    'Djokovich, Shekerinska'
+    """
+    if style == "english":
+        text = unicodedata.normalize("NFC", text).translate(_ENGLISH)
+    text = unicodedata.normalize("NFC", text).translate(_NATIVE)
+    out = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFC", out)
