@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
 
-__all__ = ["choose_preset", "configure", "run", "seed_files", "seeds_dir"]
+__all__ = ["choose_preset", "compact_diff", "configure", "run", "seed_files", "seeds_dir"]
 
 #: Changes listed per article before the rest is summarised.
 MAX_LISTED = 40
@@ -68,10 +68,66 @@ def _colorizer(enabled: bool) -> dict[str, str]:
     return {"-": "\033[31m", "+": "\033[32m", "@": "\033[36m", "h": "\033[1m", "0": "\033[0m"}
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run ``normkit demo``."""
+def _clip(line: str, start: int, end: int, margin: int) -> str:
+    lo = max(0, start - margin)
+    hi = min(len(line), end + margin)
+    return ("…" if lo > 0 else "") + line[lo:hi] + ("…" if hi < len(line) else "")
+
+
+def compact_diff(
+    before: str, after: str, *, label: str = "text", context: int = 1, width: int = 160
+) -> list[str]:
+    """A unified diff in which long lines are clipped around what changed.
+
+    A line changed in place is shown as its ``-``/``+`` pair cut to the
+    changed span plus some context, so a one-word change in a long paragraph
+    stays readable; long unchanged context lines are shortened.
+
+    >>> before = "intro\\n" + "x" * 200 + " Sekirinska said " + "y" * 200 + "\\nend\\n"
+    >>> for line in compact_diff(before, before.replace("Sekirinska", "Šekerinska"), width=40)[2:]:
+    ...     print(line)
+    @@ -1,3 +1,3 @@
+     intro
+    -…xxxxxxxxxxxxxxxxxxx Sekirinska said yyyyyyyy…
+    +…xxxxxxxxxxxxxxxxxxx Šekerinska said yyyyyyyy…
+     end
+    """
     import difflib
 
+    a = before.splitlines()
+    b = after.splitlines()
+    margin = max(10, width // 2)
+    out = [f"--- {label} (before)", f"+++ {label} (after)"]
+
+    def short(line: str) -> str:
+        return line if len(line) <= width else line[: width - 1] + "…"
+
+    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        out.append(f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out.extend(" " + short(line) for line in a[a1:a2])
+                continue
+            if tag == "replace" and a2 - a1 == b2 - b1:
+                for x, y in zip(a[a1:a2], b[b1:b2], strict=True):
+                    if len(x) <= width and len(y) <= width:
+                        out.extend(("-" + x, "+" + y))
+                        continue
+                    sm = difflib.SequenceMatcher(None, x, y, autojunk=False)
+                    ops = [op for op in sm.get_opcodes() if op[0] != "equal"]
+                    xs, xe = ops[0][1], ops[-1][2]
+                    ys, ye = ops[0][3], ops[-1][4]
+                    out.append("-" + _clip(x, xs, xe, margin))
+                    out.append("+" + _clip(y, ys, ye, margin))
+                continue
+            out.extend("-" + short(line) for line in a[a1:a2])
+            out.extend("+" + short(line) for line in b[b1:b2])
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``normkit demo``."""
     from normkit.cli import locate_changes
     from normkit.files import InvalidUTF8, decode
     from normkit.pipeline import Pipeline
@@ -105,16 +161,9 @@ def run(args: argparse.Namespace) -> int:
         if result == decoded.text:
             out("(already clean)\n")
             continue
-        diff = difflib.unified_diff(
-            decoded.text.splitlines(keepends=True),
-            result.splitlines(keepends=True),
-            fromfile=f"{label} (before)",
-            tofile=f"{label} (after)",
-            n=1,
-        )
-        for d in diff:
-            text = d if d.endswith("\n") else d + "\n"
-            out(f"{c.get(d[:1], '')}{text.rstrip(chr(10))}{c['0'] if d[:1] in '-+@' else ''}\n")
+        for d in compact_diff(decoded.text, result, label=label):
+            tag = d[:1]
+            out(f"{c.get(tag, '')}{d}{c['0'] if tag in '-+@' else ''}\n")
         out(f"{c['h']}What changed{c['0']} (line:column: step: rule: before -> after):\n")
         for x in found[:MAX_LISTED]:
             where = f"{x.line}:{x.col}" if x.line else "-"

@@ -664,3 +664,28 @@ def test_a_broken_command_module_is_a_one_line_error(
     code, _, err = run_main(capsys, "broken")
     assert code == 2
     assert err.startswith("normkit: error: the 'broken' command is unavailable")
+
+
+# ---------------------------------------------------------------- demo
+
+
+def test_demo_shows_each_seed_before_and_after(capsys: pytest.CaptureFixture[str]) -> None:
+    from normkit.demo import choose_preset, seed_files
+    from normkit.pipeline import Pipeline
+
+    seeds = seed_files()
+    assert len(seeds) >= 2
+    code, out, err = run_main(capsys, "demo", "--no-color")
+    assert code == 0, err
+    assert "\033[" not in out
+    pipeline = Pipeline.from_preset(choose_preset())
+    sections = out.split("\n==> ")[1:]
+    assert [s.split(":", 1)[0] for s in sections] == [f"seeds/{p.name}" for p in seeds]
+    for path, section in zip(seeds, sections, strict=True):
+        text = path.read_text(encoding="utf-8")
+        changed = pipeline(text) != text
+        assert ("(already clean)" in section) is not changed
+        assert (f"--- seeds/{path.name} (before)" in section) is changed
+        if changed:
+            assert "What changed" in section
+            assert any(line.startswith("-") for line in section.splitlines()[2:])
