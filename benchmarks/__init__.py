@@ -21,4 +21,5 @@ CASES: dict[str, str] = {
     "boilerplate-residual": "benchmarks.boilerplate:bench_residual",
     "cli": "benchmarks.cli:bench_cli",
     "stream": "benchmarks.cli:bench_stream",
+    "corpus": "benchmarks.scale:bench_corpus",
 }

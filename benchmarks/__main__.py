@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--write-docs", action="store_true", help=f"rewrite {DOCS.relative_to(DOCS.parents[1])}")
     p.add_argument("--list", action="store_true", help="list the cases and exit")
     p.add_argument(
+        "--profile",
+        metavar="TARGET",
+        help="cProfile the normkit side of a case instead of benchmarking (default, news, names-step, "
+        "name_key, same_name, fullpage, residual, startup)",
+    )
+    p.add_argument(
         "--scale", type=float, default=1.0, help="multiply corpus sizes (e.g. 0.05 for a smoke test)"
     )
     p.add_argument("--budget", type=float, default=None, help="seconds per system and repeat")
@@ -71,6 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(CASES)}", file=sys.stderr)
         return 2
     settings = Settings.make(quick=args.quick, scale=args.scale, budget=args.budget)
+    if args.profile:
+        from benchmarks.profile import profile
+
+        try:
+            print(profile(args.profile, settings))
+        except Skip as exc:
+            print(f"cannot profile: {short(exc)}", file=sys.stderr)
+            return 2
+        return 0
     started = datetime.datetime.now(datetime.UTC)
     results = [r for name in (chosen or list(CASES)) if (r := run_case(name, settings)) is not None]
     if args.write_docs:

@@ -201,7 +201,7 @@ def measure_rates(
 def fmt_rate(value: float | None, unit: str) -> str:
     if value is None:
         return "-"
-    if unit in ("MB/s", "MiB"):
+    if unit in ("MB/s", "MiB", "MB", "seconds", "peak MB", "speed-up", "wall s"):
         return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
     if unit == "ms":
         return f"{value:,.1f}"

@@ -167,7 +167,7 @@ def write_docs(path: Path, results: Sequence[CaseResult], command: str, started:
         "",
         "`python -m benchmarks --quick` is a short run; `--only CASE` runs one case",
         "(cases: text, names-step, name_key, same_name, boilerplate-fullpage, boilerplate-residual,",
-        "cli, stream).",
+        "cli, stream, corpus). `--profile TARGET` prints a cProfile of the normkit side instead.",
         "",
         f"Run started {started:%Y-%m-%d %H:%M} UTC.",
         "",
