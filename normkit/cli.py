@@ -317,11 +317,23 @@ def build_pipeline(args: argparse.Namespace, cfg: Config) -> Pipeline:
         raise _UsageError(str(e).strip("'\"")) from None
 
 
+def _split_lines(text: str) -> list[str]:
+    """Lines split at ``\\n`` only, each keeping its ending (``str.splitlines``
+    would also split at form feeds, U+2028 and other separators).
+
+    >>> _split_lines("a\\u2028b\\nc")
+    ['a\\u2028b\\n', 'c']
+    """
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def _diff(before: str, after: str, name: str) -> str:
     import difflib
 
-    a = before.splitlines(keepends=True)
-    b = after.splitlines(keepends=True)
+    a = _split_lines(before)
+    b = _split_lines(after)
     out: list[str] = []
     for line in difflib.unified_diff(a, b, fromfile=name, tofile=name):
         out.append(line)

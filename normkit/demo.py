@@ -94,8 +94,8 @@ def compact_diff(
     """
     import difflib
 
-    a = before.splitlines()
-    b = after.splitlines()
+    a = before.split("\n")
+    b = after.split("\n")
     margin = max(10, width // 2)
     out = [f"--- {label} (before)", f"+++ {label} (after)"]
 

@@ -689,3 +689,13 @@ def test_demo_shows_each_seed_before_and_after(capsys: pytest.CaptureFixture[str
         if changed:
             assert "What changed" in section
             assert any(line.startswith("-") for line in section.splitlines()[2:])
+
+
+def test_diff_splits_lines_at_newlines_only(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Form feeds and U+2028 are not line breaks for the diff (nor for `patch`).
+    (work / "a.md").write_text("p1\fstill p1\u2028same line\u00a0x\nnext\n")
+    code, out, _ = run_main(capsys, "clean", "--diff", "--steps", "typography", "a.md")
+    assert code == 1
+    body = out.split("\n")[3:]
+    assert body[:2] == ["-p1\fstill p1\u2028same line\u00a0x", "+p1\fstill p1\u2028same line x"]
+    assert "No newline" not in out
