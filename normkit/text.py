@@ -21,7 +21,7 @@ import importlib
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Literal, cast
 
 import regex
@@ -270,7 +270,7 @@ def _char_rule(ch: str) -> str:
 @functools.cache
 def _typography_pass1(
     quotes: str, dashes: str, ellipsis: str, spaces: str
-) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]]:
+) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     """Context-free replacements (plus the acute accent between letters)."""
     table: dict[str, tuple[str, str]] = {}
     if spaces != "keep":
@@ -287,14 +287,10 @@ def _typography_pass1(
             table[ch] = (rep, f"typography:ascii-dash {_cp(ch)}")
     if ellipsis == "ascii":
         table["\u2026"] = ("...", "typography:ascii-ellipsis")
-    alternatives = []
-    if table:
-        alternatives.append("[" + "".join(re.escape(c) for c in sorted(table)) + "]")
-    # An acute accent between two letters is a mistyped apostrophe ("don´t").
-    apostrophe = "'" if quotes == "straight" else "\u2019"
-    table["\u00b4"] = (apostrophe, "typography:acute-as-apostrophe")
-    alternatives.append(rf"(?<={_LETTER})\u00b4(?={_LETTER})")
-    return re.compile("|".join(alternatives)), table
+    # An acute accent between two letters is a mistyped apostrophe ("don´t");
+    # the replacement function checks the letters.
+    table["\u00b4"] = ("'" if quotes == "straight" else "\u2019", "typography:acute-as-apostrophe")
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(table)) + "]"), table
 
 
 # Pass 2 (opt-in, context-dependent rules) leaves Markdown code alone: fenced
@@ -406,14 +402,17 @@ def fix_typography(
     if text.isascii() and pattern2 is None:
         return text
     pattern1, table = _typography_pass1(quotes, dashes, ellipsis, spaces)
-    if pattern1 is not None and pattern1.search(text) is not None:
-        text = sub(
-            pattern1,
-            lambda m: table[m.group()][0],
-            text,
-            trace=trace,
-            rule=lambda m: table[m.group()][1],
-        )
+    if pattern1.search(text) is not None:
+
+        def repl(m: re.Match[str]) -> str:
+            ch = m.group()
+            if ch == "\u00b4":
+                i, s = m.start(), m.string
+                if not (0 < i < len(s) - 1 and s[i - 1].isalpha() and s[i + 1].isalpha()):
+                    return ch
+            return table[ch][0]
+
+        text = sub(pattern1, repl, text, trace=trace, rule=lambda m: table[m.group()][1])
     if pattern2 is None:
         return text
     return _typography_context(text, pattern2, trace)
@@ -460,20 +459,22 @@ def _typography_context(text: str, pattern: re.Pattern[str], trace: Trace | None
 # whitespace
 
 _EOL = re.compile(r"\r\n|\r|\n")
+_EOL_SPLIT = re.compile(r"(\r\n|\r|\n)")
+_CR_RUN = {n: re.compile(rf"[\r\n]{{{n}}}") for n in range(2, 6)}
+_SPACE_RUN = re.compile(r" {2,}+")
 _WS_CHARS = " \t\r\n"
 
 
-@functools.cache
-def _whitespace_pattern(blank_lines: int, inner_spaces: bool) -> re.Pattern[str]:
-    alternatives = [
-        # spaces and tabs at the end of a line (anchored at the run's start: linear time)
-        r"(?P<trailing>(?<![ \t])[ \t]++(?=[\r\n]))",
-        # more than ``blank_lines`` blank lines in a row
-        rf"(?P<blank>(?:\r\n|\r|\n)(?:[ \t]*+(?:\r\n|\r|\n)){{{blank_lines + 1},}})",
-    ]
-    if inner_spaces:
-        alternatives.append(r"(?P<inner>(?<=[^ \t\r\n])\ {2,}+(?=[^ \t\r\n]))")
-    return re.compile("|".join(alternatives))
+def _needs_whitespace_fix(text: str, blank_lines: int, inner_spaces: bool) -> bool:
+    """Cheap substring checks: False means the middle of ``text`` is already tidy."""
+    if " \n" in text or "\t\n" in text or (inner_spaces and "  " in text):
+        return True
+    if "\r" in text:
+        if " \r" in text or "\t\r" in text:
+            return True
+        run = _CR_RUN.get(blank_lines + 2) or re.compile(rf"[\r\n]{{{blank_lines + 2}}}")
+        return run.search(text) is not None
+    return "\n" * (blank_lines + 2) in text
 
 
 def fix_whitespace(
@@ -526,7 +527,7 @@ def fix_whitespace(
         if text and trace is not None:
             trace.begin_pass()
             trace.add(0, n, text, "", "whitespace:blank-text")
-        return "" if text else text
+        return ""
     # Leading blank lines: everything up to the last line break before the first non-space.
     content_start = n - len(text.lstrip(_WS_CHARS))
     lead_end = 0
@@ -540,47 +541,82 @@ def fix_whitespace(
     elif eol is not None:
         new_tail = eol.group()
     else:
-        first = _EOL.search(text)
+        first = _EOL.search(text, 0, body_end)
         new_tail = first.group() if first is not None else "\n"
-    pattern = _whitespace_pattern(blank_lines, bool(inner_spaces))
-    keep_breaks = bool(hard_breaks)
+    if trace is not None:
+        trace.begin_pass()
+        if lead_end:
+            trace.add(0, lead_end, text[:lead_end], "", "whitespace:leading-blank-lines")
+    middle = text[lead_end:body_end]
+    if _needs_whitespace_fix(middle, blank_lines, bool(inner_spaces)):
+        middle = _fix_lines(middle, lead_end, blank_lines, bool(inner_spaces), bool(hard_breaks), trace)
+    elif lead_end == 0 and tail == new_tail:
+        return text
+    if trace is not None and tail != new_tail:
+        trace.add(body_end, n, tail, new_tail, "whitespace:final-newline")
+    return middle + new_tail
+
+
+def _fix_lines(
+    middle: str, offset: int, blank_lines: int, inner_spaces: bool, hard_breaks: bool, trace: Trace | None
+) -> str:
+    """Trailing spaces, blank-line runs and inner space runs, line by line.
+
+    ``middle`` starts with a non-blank line and ends with a non-space character.
+    """
+    pieces = _EOL_SPLIT.split(middle)
+    out: list[str] = []
+    pos = offset  # offset of the current line in the pass's input
+    blank_run = 0
+    drop_start = -1  # start of a pending run of dropped blank lines
+    drop_text: list[str] = []
+    for k in range(0, len(pieces), 2):
+        line = pieces[k]
+        eol = pieces[k + 1] if k + 1 < len(pieces) else ""
+        stripped = line.rstrip(" \t")
+        if not stripped:
+            blank_run += 1
+            if blank_run > blank_lines:
+                if drop_start < 0:
+                    drop_start = pos
+                drop_text.append(line + eol)
+                pos += len(line) + len(eol)
+                continue
+        else:
+            blank_run = 0
+        if drop_start >= 0:
+            if trace is not None:
+                trace.add(drop_start, pos, "".join(drop_text), "", "whitespace:blank-lines")
+            drop_start, drop_text = -1, []
+        if inner_spaces and "  " in stripped:
+            stripped = _collapse_inner(stripped, pos, trace)
+        trailing = line[len(line.rstrip(" \t")) :]
+        new_trailing = ""
+        if hard_breaks and len(trailing) >= 2 and stripped and not trailing.strip(" "):
+            new_trailing = "  "
+        if trailing != new_trailing and trace is not None:
+            end = pos + len(line)
+            trace.add(end - len(trailing), end, trailing, new_trailing, "whitespace:trailing")
+        out.append(stripped)
+        out.append(new_trailing)
+        out.append(eol)
+        pos += len(line) + len(eol)
+    return "".join(out)
+
+
+def _collapse_inner(line: str, offset: int, trace: Trace | None) -> str:
+    """Runs of spaces between two non-space characters of ``line`` become one space."""
+    n = len(line)
 
     def repl(m: re.Match[str]) -> str:
-        kind = m.lastgroup
-        found = m.group()
-        if kind == "trailing":
-            if keep_breaks and len(found) >= 2 and found.strip(" ") == "":
-                return "  "
-            return ""
-        if kind == "blank":
-            return "".join([e.group() for e in _EOL.finditer(found)][: blank_lines + 1])
+        start, end = m.span()
+        if start == 0 or end >= n or line[start - 1] == "\t" or line[end] == "\t":
+            return m.group()
+        if trace is not None:
+            trace.add(offset + start, offset + end, m.group(), " ", "whitespace:inner")
         return " "
 
-    middle = text[lead_end:body_end]
-    if trace is None:
-        if pattern.search(middle) is None:
-            if lead_end == 0 and tail == new_tail:
-                return text
-            return middle + new_tail
-        return pattern.sub(repl, middle) + new_tail
-    trace.begin_pass()
-    parts: list[str] = []
-    if lead_end:
-        trace.add(0, lead_end, text[:lead_end], "", "whitespace:leading-blank-lines")
-    pos = 0
-    for m in pattern.finditer(middle):
-        new = repl(m)
-        old = m.group()
-        if new == old:
-            continue
-        parts.append(middle[pos : m.start()])
-        parts.append(new)
-        pos = m.end()
-        trace.add(lead_end + m.start(), lead_end + m.end(), old, new, f"whitespace:{m.lastgroup}")
-    parts.append(middle[pos:])
-    if tail != new_tail:
-        trace.add(body_end, n, tail, new_tail, "whitespace:final-newline")
-    return "".join(parts) + new_tail
+    return _SPACE_RUN.sub(repl, line)
 
 
 # ---------------------------------------------------------------------------
@@ -840,6 +876,11 @@ def _builtin_hangul(run: str) -> str:
 _BUILTIN_FOLDS: dict[str, FoldFunc] = {"Hangul": _builtin_hangul}
 
 
+def _context_free(rep: str) -> bool:
+    """True if :func:`_match_case` never changes ``rep``."""
+    return len(rep) < 2 or not rep[0].isupper() or not rep[1:].islower()
+
+
 def _match_case(rep: str, s: str, start: int, end: int) -> str:
     """``Dj``/``Shch`` -> ``DJ``/``SHCH`` inside an upper-case word."""
     if len(rep) < 2 or not rep[0].isupper() or not rep[1:].islower():
@@ -850,29 +891,44 @@ def _match_case(rep: str, s: str, start: int, end: int) -> str:
     return rep.upper() if neighbour.isupper() and neighbour.isalpha() else rep
 
 
+# char -> (ascii, rule) for folds that do not depend on the neighbours
+_FOLD_MEMO: dict[tuple[str, str], tuple[str, str]] = {}
+
+
 def _fold_char(s: str, i: int, unknown: str) -> tuple[str, str]:
     """ASCII for the non-ASCII character ``s[i]``, and the rule that gave it."""
     ch = s[i]
+    memo = _FOLD_MEMO.get((ch, unknown))
+    if memo is not None:
+        return memo
+    rep, rule, context_free = _fold_char_uncached(s, i, unknown)
+    if context_free and len(_FOLD_MEMO) < 65536:
+        _FOLD_MEMO[ch, unknown] = (rep, rule)
+    return rep, rule
+
+
+def _fold_char_uncached(s: str, i: int, unknown: str) -> tuple[str, str, bool]:
+    ch = s[i]
     o = ord(ch)
     if 0xD800 <= o <= 0xDFFF:
-        return unknown, "ascii:lone-surrogate"
-    if ch in "Đđ":
+        return unknown, "ascii:lone-surrogate", True
+    if ch in "Đđ":  # never memoised: depends on the context
         window = s[max(0, i - 20) : i + 20]
         if _VIETNAMESE.search(window):
-            return ("D" if ch == "Đ" else "d"), "ascii:vietnamese-d"
+            return ("D" if ch == "Đ" else "d"), "ascii:vietnamese-d", False
     entry = _fold_table().get(ch)
     if entry is not None:
-        return _match_case(entry[0], s, i, i + 1), entry[1]
+        return _match_case(entry[0], s, i, i + 1), entry[1], _context_free(entry[0]) and ch not in "Đđ"
     if 0xAC00 <= o <= 0xD7A3 or 0x3131 <= o <= 0x318E or 0x1100 <= o <= 0x11FF:
-        return _builtin_hangul(ch), "ascii:builtin-hangul"
+        return _builtin_hangul(ch), "ascii:builtin-hangul", True
     from unidecode import unidecode
 
     rep = unidecode(ch)
     if not rep.isascii():  # pragma: no cover - unidecode returns ASCII
         rep = rep.encode("ascii", "ignore").decode("ascii")
     if not rep and unknown:
-        return unknown, f"ascii:unknown {_cp(ch)}"
-    return _match_case(rep, s, i, i + 1), f"ascii:unidecode {_cp(ch)}"
+        return unknown, f"ascii:unknown {_cp(ch)}", True
+    return _match_case(rep, s, i, i + 1), f"ascii:unidecode {_cp(ch)}", _context_free(rep)
 
 
 def _fold_other(s: str, start: int, end: int, unknown: str, trace: Trace | None, offset: int) -> str:
@@ -903,6 +959,15 @@ def _fold_script(script: str, run: str, unknown: str) -> tuple[str, str]:
     if not result.isascii():
         result = _fold_other(result, 0, len(result), unknown, None, 0)
     return result, rule
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _script_runs(pattern: Any, text: str) -> Iterator[Any]:
+    """Matches of the script pattern inside each run of non-ASCII characters."""
+    for run in _NON_ASCII.finditer(text):
+        yield from pattern.finditer(text, run.start(), run.end())
 
 
 def fold_ascii(text: str, *, unknown: str = "", trace: Trace | None = None) -> str:
@@ -939,7 +1004,7 @@ def fold_ascii(text: str, *, unknown: str = "", trace: Trace | None = None) -> s
         trace.begin_pass()
     parts: list[str] = []
     pos = 0
-    for m in pattern.finditer(text):
+    for m in _script_runs(pattern, text):
         start, end = m.span()
         parts.append(text[pos:start])
         pos = end
@@ -975,7 +1040,10 @@ def casefold(text: str, *, trace: Trace | None = None) -> str:
     return sub(_CASED_RUN, lambda m: m.group().casefold(), text, trace=trace, rule="casefold")
 
 
-_PUNCT_SPACE = regex.compile(r"[\p{P}\s\x1c-\x1f]++")
+# str.isspace() characters, so that the traced path agrees with str.split().
+_SPACES = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_PUNCT_SPACE = regex.compile(rf"[\p{{P}}{_SPACES}]++")
+_PUNCT = regex.compile(r"\p{P}++")
 
 
 def collapse(text: str, *, trace: Trace | None = None) -> str:
@@ -985,6 +1053,8 @@ def collapse(text: str, *, trace: Trace | None = None) -> str:
     >>> collapse("  Ko Yong-chul,\\tReporter! ")
     'Ko Yong chul Reporter'
     """
+    if trace is None:
+        return " ".join(_PUNCT.sub(" ", text).split())
     n = len(text)
     return sub(
         _PUNCT_SPACE,
