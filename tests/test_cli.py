@@ -699,3 +699,46 @@ def test_diff_splits_lines_at_newlines_only(work: Path, capsys: pytest.CaptureFi
     body = out.split("\n")[3:]
     assert body[:2] == ["-p1\fstill p1\u2028same line\u00a0x", "+p1\fstill p1\u2028same line x"]
     assert "No newline" not in out
+
+
+def test_unreadable_file_exit_2_naming_it(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (work / "secret.md").write_text(DIRTY)
+    (work / "a.md").write_text(DIRTY)
+    real_open = os.open
+
+    def guarded_open(path: str, flags: int, *args: int, **kwargs: object) -> int:
+        if os.fspath(path).endswith("secret.md"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", guarded_open)
+    code, out, err = run_main(capsys, "clean", "secret.md", "a.md")
+    assert code == 2
+    assert err == "normkit: error: secret.md: Permission denied\n"
+    assert out == "Fixing a.md\n"
+    assert (work / "secret.md").read_text() == DIRTY
+
+
+def test_file_edited_during_the_run_is_not_overwritten(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = work / "a.md"
+
+    def meddle(text: str) -> str:
+        # Another program saves the file while normkit is cleaning it.
+        f.write_text("someone else's edit, saved meanwhile\n")
+        return text.replace("\u00a0", " ")
+
+    register_step("test_meddle", meddle, replace=True)
+    try:
+        f.write_text(DIRTY)
+        code, out, err = run_main(capsys, "clean", "--steps", "test_meddle", "a.md")
+    finally:
+        _REGISTRY.pop("test_meddle", None)
+    assert code == 2
+    assert out == ""
+    assert "a.md" in err
+    assert "changed while being cleaned" in err
+    assert f.read_text() == "someone else's edit, saved meanwhile\n"
