@@ -20,7 +20,7 @@ override whose variant is an earlier person's canonical renames that person.
 ('Wi Sung-lac',)
 >>> s.lookup("Sekerinska, Radmila")
 ('Radmila Šekerinska',)
->>> normalize_name("Šekerinska-Jankovska,  RADMILA") == normalize_name("radmila sekerinska jankovska")
+>>> bool(set(lookup_forms("Šekerinska-Jankovska,  RADMILA")) & set(name_forms("Radmila Šekerinska Jankovska")))
 True
 """
 
@@ -51,6 +51,7 @@ __all__ = [
     "format_table",
     "format_text",
     "load_aliases",
+    "lookup_forms",
     "name_forms",
     "normalize_name",
     "project_tables",
@@ -88,33 +89,55 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(w for w in _SPLIT.split(s) if w.strip("-‐‑‒–—"))
 
 
+def _parts(name: str) -> tuple[list[str], list[str]]:
+    words = [_HYPHENS.sub("", w) for w in _words(name)]
+    words = [w for w in words if w]
+    return words, sorted(words)
+
+
 @functools.lru_cache(maxsize=65536)
 def name_forms(name: str) -> tuple[str, ...]:
-    """The normalised forms under which a spelling is looked up.
+    """The normalised forms under which a listed spelling is indexed.
 
-    Case, diacritics, apostrophes, token order and separators are ignored;
-    a hyphenated given name matches both joined ("Gyubaek") and split
-    ("Gyu Baek") writings, so a spelling has up to two forms.
+    Case, diacritics, apostrophes and separators are ignored. A spelling is
+    indexed by its words in any order (hyphens inside a word dropped:
+    "Gyu-baek" is "gyubaek") and by its letters run together with the
+    surname moved to either end ("#ahngyubaek", "#gyubaekahn"), so "Gyu Baek
+    Ahn" finds "Ahn Gyu-baek" while "Yoon Young-min" stays apart from "Yoon
+    Min-young". Text is looked up by :func:`lookup_forms`.
 
     >>> name_forms("Ahn Gyu-baek")
-    ('ahn baek gyu', 'ahn gyubaek')
+    ('ahn gyubaek', '#ahngyubaek', '#gyubaekahn')
     >>> name_forms("")
     ()
     """
-    words = _words(name)
+    words, ordered = _parts(name)
     if not words:
         return ()
-    split = " ".join(sorted(p for w in words for p in _HYPHENS.split(w) if p))
-    joined = " ".join(sorted(_HYPHENS.sub("", w) for w in words))
-    if not split:
+    forms = [" ".join(ordered), "#" + "".join(words)]
+    if len(words) > 1:
+        forms.append("#" + "".join(words[1:] + words[:1]))
+        forms.append("#" + "".join(words[-1:] + words[:-1]))
+    return tuple(dict.fromkeys(forms))
+
+
+@functools.lru_cache(maxsize=65536)
+def lookup_forms(text: str) -> tuple[str, ...]:
+    """The forms a mention in text is looked up under (a subset of its
+    :func:`name_forms`): its words in any order, and its letters in order.
+
+    >>> set(lookup_forms("Gyu Baek AHN")) & set(name_forms("Ahn Gyu-baek"))
+    {'#gyubaekahn'}
+    """
+    words, ordered = _parts(text)
+    if not words:
         return ()
-    return (split,) if split == joined else (split, joined)
+    return tuple(dict.fromkeys((" ".join(ordered), "#" + "".join(words))))
 
 
 def normalize_name(name: str) -> str:
-    """The runtime normaliser's main form of a spelling ("" if it has no letters).
-
-    Two rows whose spellings share a form are the same spelling to normkit.
+    """The runtime normaliser's main form of a spelling ("" if it has no
+    letters): its words, casefolded, without diacritics, sorted.
 
     >>> normalize_name("ŠEKERINSKA, Radmila")
     'radmila sekerinska'
@@ -332,7 +355,12 @@ def _check_layer(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
             continue
         vforms, cforms = name_forms(e.variant), name_forms(e.canonical)
         if set(vforms) & set(cforms):
-            err(e, e.col_variant, f"self-map: {e.variant!r} normalises to its canonical {e.canonical!r}")
+            err(
+                e,
+                e.col_variant,
+                f"self-map: {e.variant!r} normalises to its canonical {e.canonical!r} (redundant)",
+                "warning",
+            )
             continue
         first = pairs.get((e.canonical, e.variant))
         if first is not None:
@@ -535,7 +563,7 @@ def _merge(layers: list[list[Entry]], problems: list[Problem]) -> dict[str, Pers
     for entries in layers:
         overridden: list[Entry] = []
         for e in _check_layer(entries, problems):
-            before = dict(merger.owner)
+            before = dict(merger.owner) if e.override else {}
             merger.add(e, problems)
             if e.override and e.layer > 0:
                 touched = any(before.get(f) not in (None, e.canonical) for f in name_forms(e.variant)) or any(
@@ -647,7 +675,7 @@ class AliasSet:
     def lookup(self, spelling: str) -> tuple[str, ...]:
         """The canonicals whose listed spellings normalise like ``spelling``."""
         found: dict[str, None] = {}
-        for f in name_forms(spelling):
+        for f in lookup_forms(spelling):
             for c in self.forms.get(f, {}):
                 found[c] = None
         return tuple(found)
@@ -655,7 +683,7 @@ class AliasSet:
     def lookup_entries(self, spelling: str) -> dict[str, Entry | None]:
         """Canonical -> the row that lists the spelling (None: it is the canonical)."""
         found: dict[str, Entry | None] = {}
-        for f in name_forms(spelling):
+        for f in lookup_forms(spelling):
             for c, e in self.forms.get(f, {}).items():
                 if c not in found or found[c] is None:
                     found[c] = e

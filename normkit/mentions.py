@@ -28,9 +28,10 @@ every mention that resolves to two or more persons; ``explain`` notes say so.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
+
+import regex
 import unicodedata
 
 from normkit.aliases import AliasSet, load_aliases, name_forms
@@ -41,21 +42,31 @@ __all__ = ["canonicalize_names", "find_mentions"]
 _WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
 _WORD_RE = re.compile(_WORD)
 _NEXT = re.compile(r"(, |\. ?|[ \u00a0\u202f]|[-‐‑])(" + _WORD + r")")
-_PREV = re.compile(r"(" + _WORD + r")(, |\. ?|[ \u00a0\u202f]|[-‐‑])$")
+_PREV = regex.compile(r"(" + _WORD + r")(, |\. ?|[ \u00a0\u202f]|[-‐‑])", flags=regex.REVERSE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _HYPHEN = frozenset("-‐‑")
 _MAX_RUN = 8
-_LOOKBACK = 64
 
-_PROTECT = re.compile(
-    r"(?P<fence>^[ \t]{0,3}(?P<f>```+|~~~+)[^\n]*\n(?:.*?\n)??[ \t]{0,3}(?P=f)[ \t]*(?:\n|\Z)"
-    r"|^[ \t]{0,3}(?:```+|~~~+)[^\n]*(?:\n.*)?\Z)"
-    r"|(?P<code>(?P<b>`+)(?!`).+?(?<!`)(?P=b)(?!`))"
-    r"|(?P<url>(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.|mailto:)[^\s<>\"'`]+)"
-    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
-    re.M | re.S,
-)
-_WHAT = {"fence": "a fenced code block", "code": "a code span", "url": "a URL", "email": "an e-mail address"}
+_FENCE = re.compile(r"^[ \t]{0,3}(```+|~~~+)[^\n]*(?:\n|\Z)", re.M)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
+def _fences(text: str) -> list[tuple[int, int]]:
+    """Spans of Markdown fenced code blocks (an unclosed fence runs to the end)."""
+    spans: list[tuple[int, int]] = []
+    opening: re.Match[str] | None = None
+    for m in _FENCE.finditer(text):
+        if opening is None:
+            opening = m
+        else:
+            fence, close = opening.group(1), m.group(1)
+            bare = not text[m.start() : m.end()].strip().lstrip("`~").strip()
+            if close[0] == fence[0] and len(close) >= len(fence) and bare:
+                spans.append((opening.start(), m.end()))
+                opening = None
+    if opening is not None:
+        spans.append((opening.start(), len(text)))
+    return spans
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -121,7 +132,7 @@ class _Rewriter:
         self.named: set[str] = set()
         self.changes: list[tuple[int, int, str, str, str]] = []
         self.mentions: list[tuple[int, int, str, str]] = []
-        self._protected: list[tuple[int, int, str]] | None = None
+        self._fence_spans: list[tuple[int, int]] | None = None
         self.tokens = aset.tokens
         self.max_span = min(
             _MAX_RUN, 1 + max((len(_WORD_RE.findall(s)) for s in _spellings(aset)), default=1)
@@ -129,27 +140,32 @@ class _Rewriter:
 
     # -- protected regions -------------------------------------------------
 
-    def _protect(self) -> list[tuple[int, int, str]]:
-        if self._protected is None:
-            t = self.text
-            spans: list[tuple[int, int, str]] = []
-            if "`" in t or "~~~" in t or "@" in t or "://" in t or "www." in t or "mailto:" in t:
-                for m in _PROTECT.finditer(t):
-                    kind = m.lastgroup or "code"
-                    if kind in ("f", "b"):
-                        kind = "fence" if m.group("fence") else "code"
-                    spans.append((m.start(), m.end(), _WHAT.get(kind, kind)))
-            self._protected = spans
-        return self._protected
-
     def _inside(self, start: int, end: int) -> str:
-        spans = self._protect()
-        if not spans:
-            return ""
-        i = bisect.bisect_right(spans, (start, 1 << 62, "")) - 1
-        for s, e, what in spans[max(0, i - 1) : i + 2]:
+        """What protected region (URL, e-mail, code) ``start:end`` is in, or ""."""
+        text = self.text
+        for pos in (start, end - 1):
+            lo, hi = pos, pos + 1
+            while lo > 0 and not text[lo - 1].isspace() and pos - lo < 2000:
+                lo -= 1
+            while hi < len(text) and not text[hi].isspace() and hi - pos < 2000:
+                hi += 1
+            chunk = text[lo:hi]
+            if "://" in chunk or "www." in chunk or "mailto:" in chunk:
+                return "a URL"
+            if "@" in chunk:
+                return "an e-mail address"
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if "`" in line:
+            for m in _CODE_SPAN.finditer(line):
+                if m.start() + line_start < end and start < m.end() + line_start:
+                    return "a code span"
+        if self._fence_spans is None:
+            self._fence_spans = _fences(text) if ("```" in text or "~~~" in text) else []
+        for s, e in self._fence_spans:
             if s < end and start < e:
-                return what
+                return "a fenced code block"
         return ""
 
     # -- runs --------------------------------------------------------------
@@ -175,24 +191,30 @@ class _Rewriter:
             return _cased(word) != "l" or sep in _HYPHEN
 
         toks = [_Tok(first.start(), first.end(), first.group(), False)]
+        left: list[_Tok] = []
         # leftwards
         pos = start
-        while len(toks) < _MAX_RUN and pos > lower_bound:
-            lo = max(lower_bound, pos - _LOOKBACK)
-            m = _PREV.search(text, lo, pos)
-            if m is None or (m.start() == lo and lo > 0 and text[lo - 1].isalpha()):
+        while pos > lower_bound:
+            m = _PREV.match(text, lower_bound, pos)
+            if m is None or (
+                m.start() == lower_bound and lower_bound > 0 and text[lower_bound - 1].isalpha()
+            ):
                 break
             word, sep = m.group(1), m.group(2)
             if not _sep_ok(word, sep) or not fits(word, sep) or _POSSESSIVE.search(word):
                 break
-            if sep not in _HYPHEN and not fits(toks[0].text, sep):
+            nearest = left[-1] if left else toks[0]
+            if sep not in _HYPHEN and not fits(nearest.text, sep):
                 break
-            toks[0].joined = sep in _HYPHEN
-            toks.insert(0, _Tok(m.start(1), m.end(1), word, False))
+            nearest.joined = sep in _HYPHEN
+            left.append(_Tok(m.start(1), m.end(1), word, False))
             pos = m.start(1)
+        if left:
+            left.reverse()
+            toks = left + toks
         # rightwards
         pos = toks[-1].end
-        while len(toks) < 2 * _MAX_RUN and not toks[-1].possessive:
+        while not toks[-1].possessive:
             m = _NEXT.match(text, pos)
             if m is None:
                 break
