@@ -20,7 +20,7 @@ override whose variant is an earlier person's canonical renames that person.
 ('Wi Sung-lac',)
 >>> s.lookup("Sekerinska, Radmila")
 ('Radmila Šekerinska',)
->>> bool(set(lookup_forms("Šekerinska-Jankovska,  RADMILA")) & set(name_forms("Radmila Šekerinska Jankovska")))
+>>> bool(set(lookup_forms("Šekerinska-Jankovska, RADMILA")) & set(name_forms("Radmila Šekerinska Jankovska")))
 True
 """
 

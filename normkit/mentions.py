@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import regex
-import unicodedata
 
 from normkit.aliases import AliasSet, load_aliases, name_forms
 from normkit.pipeline import Trace
@@ -215,16 +215,16 @@ class _Rewriter:
         # rightwards
         pos = toks[-1].end
         while not toks[-1].possessive:
-            m = _NEXT.match(text, pos)
-            if m is None:
+            n = _NEXT.match(text, pos)
+            if n is None:
                 break
-            sep, word = m.group(1), m.group(2)
-            end = m.end(2)
+            sep, word = n.group(1), n.group(2)
+            end = n.end(2)
             if end < len(text) and (text[end].isalnum() or text[end] == "_"):
                 break
             if not _sep_ok(toks[-1].text, sep) or not fits(word, sep):
                 break
-            tok = _Tok(m.start(2), end, word, sep in _HYPHEN)
+            tok = _Tok(n.start(2), end, word, sep in _HYPHEN)
             toks.append(tok)
             pos = tok.end
             if tok.possessive:
