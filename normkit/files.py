@@ -341,10 +341,11 @@ def _glob_to_regex(glob: str) -> str:
                 out.append(re.escape(c))
             else:
                 body = glob[i + 1 : j]
-                if body[:1] in ("!", "^"):
-                    body = "^" + body[1:]
-                body = body.replace("\\", "\\\\")
-                out.append(f"(?!/)[{body}]")
+                negate = body[:1] in ("!", "^")
+                if negate:
+                    body = body[1:]
+                body = "".join("\\" + ch if ch in "\\[]^&~|" else ch for ch in body)
+                out.append(f"(?!/)[{'^' if negate else ''}{body}]")
                 i = j
         elif c == "\\" and i + 1 < n:
             i += 1
@@ -379,7 +380,11 @@ def _compile(pattern: str) -> _Rule | None:
     body = _glob_to_regex(p)
     if not anchored:
         body = "(?:.*/)?" + body
-    return _Rule(pattern, negate, dir_only, re.compile(f"^{body}$", re.S))
+    try:
+        regex = re.compile(f"^{body}$", re.S)
+    except re.error:  # e.g. a reversed range "[z-a]": match the pattern literally
+        regex = re.compile(("" if anchored else "(?:.*/)?") + re.escape(p) + "$", re.S)
+    return _Rule(pattern, negate, dir_only, regex)
 
 
 class PathFilter:

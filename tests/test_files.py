@@ -284,3 +284,38 @@ def test_iter_paths_walks_sorted_prunes_and_dedupes(tmp_path: Path, monkeypatch:
         (os.path.join("sub", "c.rst"), False),
         ("code.py", True),
     ]
+
+
+_PATTERN_CHARS = st.sampled_from(list("ab/*?[]!-^\\.#") + ["**", "z-a", "\u00e9", "\U0001f600"])
+
+
+@given(
+    patterns=st.lists(st.lists(_PATTERN_CHARS, max_size=8).map("".join) | st.text(max_size=10), max_size=4),
+    path=st.lists(st.sampled_from(["a", "b", "a.md", "[z-a]", "é", "**", "x y"]), min_size=1, max_size=4),
+    is_dir=st.booleans(),
+)
+def test_path_filter_is_total(patterns: list[str], path: list[str], is_dir: bool) -> None:
+    """Any user pattern compiles (malformed classes are taken literally) and
+    matching never raises."""
+    f = PathFilter(patterns, patterns, root="/r")
+    full = "/r/" + "/".join(path)
+    assert isinstance(f.excluded(full, is_dir=is_dir), bool)
+    assert isinstance(f.included(full), bool)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name", "expected"),
+    [
+        ("[a-c]x", "bx", True),
+        ("[!a-c]x", "bx", False),
+        ("[!a-c]x", "]x", True),
+        ("[]]x", "]x", True),
+        ("[z-a]", "[z-a]", True),  # reversed range: taken literally
+        ("\\[x]", "[x]", True),  # escaped bracket
+        ("\\!keep.md", "!keep.md", True),  # escaped leading "!"
+        ("a*", "a/b", True),  # "a*" matches the directory a, so a/b is inside it
+        ("a?", "a/", False),
+    ],
+)
+def test_path_filter_glob_details(pattern: str, name: str, expected: bool) -> None:
+    assert PathFilter([pattern], root="/r").excluded("/r/" + name) is expected
