@@ -286,7 +286,7 @@ def test_iter_paths_walks_sorted_prunes_and_dedupes(tmp_path: Path, monkeypatch:
     ]
 
 
-_PATTERN_CHARS = st.sampled_from(list("ab/*?[]!-^\\.#") + ["**", "z-a", "\u00e9", "\U0001f600"])
+_PATTERN_CHARS = st.sampled_from([*"ab/*?[]!-^\\.#", "**", "z-a", "\u00e9", "\U0001f600"])
 
 
 @given(
