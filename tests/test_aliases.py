@@ -280,3 +280,12 @@ def test_name_forms_ignore_order_case_separators() -> None:
     for spelling in ["AHN, Gyu-baek", "Gyu-baek Ahn", "ahn gyubaek", "Gyu Baek AHN"]:
         assert forms & set(name_forms(spelling)), spelling
     assert not forms & set(name_forms("Ahn Gyu-bok"))
+
+
+def test_through_the_normkit_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from normkit.cli import main
+
+    t = write(tmp_path / "t.tsv", "Beta Two\tAlpha One\ten\tx\nAlpha One\tBeta Two\ten\tx\n")
+    assert main(["aliases", "check", str(t)]) == 1
+    assert "cycle" in capsys.readouterr().out
+    assert main(["aliases", "check"]) == 0

@@ -281,3 +281,18 @@ def test_odd_input() -> None:
     for text in ["", "\ud800", "Wi\ud800Sung-rak", "𝐖𝐢 Sung-rak", "Wi Sung-rak" * 10_000, "'s", "-", "A. B."]:
         out = canonicalize_names(text)
         assert canonicalize_names(out) == out
+
+
+def test_cli_clean_of_seed_copies(tmp_path: Path) -> None:
+    """`normkit clean` on copies of both seeds: one spelling per person, a second run is a no-op."""
+    from normkit.cli import main
+
+    for p in SEEDS:
+        (tmp_path / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["clean", str(tmp_path)]) == 1
+    assert main(["clean", "--check", str(tmp_path)]) == 0
+    texts = [(tmp_path / p.name).read_text(encoding="utf-8") for p in SEEDS]
+    for canonical in PEOPLE:
+        for text in texts:
+            assert canonical in text
+    assert not any("Sekirinska" in t or "Wi Sung-rak" in t for t in texts)
