@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normkit.cli import main
 from normkit.pipeline import _REGISTRY, PRESETS, register_step
@@ -742,3 +747,68 @@ def test_file_edited_during_the_run_is_not_overwritten(
     assert "a.md" in err
     assert "changed while being cleaned" in err
     assert f.read_text() == "someone else's edit, saved meanwhile\n"
+
+
+# ---------------------------------------------------------------- file properties
+
+_CHUNKS = st.sampled_from(
+    [
+        b"a",
+        b" ",
+        b"  ",
+        b"\t",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\n\n\n",
+        "\u00a0".encode(),
+        "\u200b".encode(),
+        "\u2019".encode(),
+        "\u00e9".encode(),
+        "e\u0301".encode(),
+        "\U0001f600".encode(),
+        "\ufeff".encode(),
+        "\u2028".encode(),
+        b"\x80",  # invalid UTF-8
+        b"\xed\xa0\x80",  # an encoded surrogate: invalid
+        b"\x00",  # binary
+        b"Wi Sung-rak",
+    ]
+)
+
+
+@settings(max_examples=40)
+@given(body=st.lists(_CHUNKS, max_size=30).map(b"".join))
+def test_files_are_never_damaged_and_reach_a_fixpoint(body: bytes) -> None:
+    """For any bytes: invalid UTF-8 and binary files stay byte for byte; a
+    valid file is fixed once, keeps a leading BOM and CRLF style, and a
+    second run changes nothing."""
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
+        Path("normkit.toml").write_text("")
+        f = Path("f.md")
+        f.write_bytes(body)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            first = main(["clean", "f.md"])
+        after = f.read_bytes()
+        try:
+            body.decode("utf-8")
+            valid = True
+        except UnicodeDecodeError:
+            valid = False
+        if b"\x00" in body:
+            assert (first, after) == (0, body)
+            return
+        if not valid:
+            assert (first, after) == (2, body)
+            assert "f.md: invalid UTF-8 at byte" in err.getvalue()
+            return
+        assert first == (1 if after != body else 0)
+        assert after.startswith(b"\xef\xbb\xbf") == body.startswith(b"\xef\xbb\xbf")
+        first_nl = body.find(b"\n")
+        if first_nl > 0 and body[first_nl - 1 : first_nl] == b"\r":
+            assert after.count(b"\n") == after.count(b"\r\n")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            second = main(["clean", "f.md"])
+        assert second == 0
+        assert f.read_bytes() == after
