@@ -72,6 +72,8 @@ class _TreeSampler:
         self._interval = interval
         self.parent_peak = 0
         self.child_peaks: dict[int, int] = {}
+        self.parent_cpu = 0.0  # user + system seconds, as last seen
+        self.child_cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
@@ -80,12 +82,16 @@ class _TreeSampler:
         while not self._stop.is_set():
             try:
                 self.parent_peak = max(self.parent_peak, self._root.memory_info().rss)
+                t = self._root.cpu_times()
+                self.parent_cpu = t.user + t.system
                 for child in self._root.children(recursive=True):
                     try:
                         rss = child.memory_info().rss
+                        ct = child.cpu_times()
                     except self._psutil.Error:
                         continue
                     self.child_peaks[child.pid] = max(self.child_peaks.get(child.pid, 0), rss)
+                    self.child_cpu[child.pid] = ct.user + ct.system
             except self._psutil.Error:
                 break
             self._stop.wait(self._interval)
@@ -124,8 +130,16 @@ def _run_cli(src: Path, dst: Path, jobs: int) -> dict[str, float]:
     if proc.returncode != 0:
         raise RuntimeError(f"normkit corpus failed ({proc.returncode}): {err[-500:]}")
     workers = sorted(sampler.child_peaks.values(), reverse=True)[:jobs] if jobs > 1 else []
+    cpus = sorted(sampler.child_cpu.values(), reverse=True)[:jobs] if jobs > 1 else []
+    main_cpu = sampler.parent_cpu
+    # On an idle machine with a core per process the run cannot be faster than
+    # its busiest process, nor than all its CPU time spread over the cores.
+    floor = max([main_cpu, *cpus, (main_cpu + sum(cpus)) / max(1, min(jobs, os.cpu_count() or 1))])
     return {
         "seconds": seconds,
+        "main_cpu_s": main_cpu,
+        "workers_cpu_s": sum(cpus),
+        "idle_floor_s": floor,
         "main_mb": sampler.parent_peak / 1e6,
         "worker_mb": max(workers) / 1e6 if workers else sampler.parent_peak / 1e6,
     }
@@ -182,7 +196,11 @@ def run(quick: bool) -> list[dict[str, Any]]:
     ``seconds``, ``docs_per_s``, ``ratio`` where one applies, memory)."""
     sizes = [1.25, 2.5, 5.0] if quick else [12.5, 25.0, 50.0]
     rows: list[dict[str, Any]] = [
-        {"case": "corpus-machine", "system": f"{os.cpu_count()} cores", "load_average_1m": os.getloadavg()[0]}
+        {
+            "case": "corpus-machine",
+            "system": f"{os.cpu_count()} cores",
+            "load_average_1m": round(os.getloadavg()[0], 2),
+        }
     ]
     tmp = Path(tempfile.mkdtemp(prefix="normkit-bench-corpus-"))
     try:
@@ -217,6 +235,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
             big_mb,
             one["seconds"],
             peak_mb=round(one["main_mb"]),
+            cpu_s=round(one["main_cpu_s"], 1),
         )
         row(
             "corpus",
@@ -226,6 +245,9 @@ def run(quick: bool) -> list[dict[str, Any]]:
             two["seconds"],
             ratio=round(r1["seconds"] / two["seconds"], 2),
             identical_output=identical,
+            main_cpu_s=round(two["main_cpu_s"], 1),
+            workers_cpu_s=round(two["workers_cpu_s"], 1),
+            idle_ratio_estimate=round(one["main_cpu_s"] / two["idle_floor_s"], 2),
             peak_main_mb=round(two["main_mb"]),
             peak_worker_mb=round(two["worker_mb"]),
         )

@@ -554,13 +554,16 @@ def _remove_temporaries(root: Path) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class CorpusReport:
-    """What :func:`run_corpus` did."""
+    """What :func:`run_corpus` did: ``documents`` in the corpus, ``failed``
+    among them, ``processed`` by this call (the rest were done by the run it
+    resumed), and where the output, state, failure log and explanations are."""
 
     format: str
     documents: int
     failed: int
     shards: int
     resumed_shards: int
+    processed: int
     output: Path
     state: Path
     failures: Path
@@ -730,6 +733,7 @@ def run_corpus(
     failures_path = state_root / "failures.jsonl"
     explain_path = state_root / "explain.jsonl" if explain_sample > 0 else None
     resumed_shards = len(state.finished)
+    resumed_docs = state.docs
 
     def report() -> CorpusReport:
         return CorpusReport(
@@ -738,6 +742,7 @@ def run_corpus(
             state.failed,
             len(shards),
             resumed_shards,
+            state.docs - resumed_docs,
             dst_path,
             state_root,
             failures_path,

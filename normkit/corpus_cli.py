@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         print("normkit corpus: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
     progress.close()
-    rate = report.documents / report.seconds if report.seconds > 0 else 0.0
+    rate = report.processed / report.seconds if report.seconds > 0 else 0.0
     resumed = f", {report.resumed_shards} resumed" if report.resumed_shards else ""
     print(
         f"normkit corpus: {report.documents} documents in {report.shards} shards{resumed}, "

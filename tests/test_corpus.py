@@ -242,6 +242,7 @@ def test_resumed_jsonl_run_is_byte_identical(tmp_path: Path, jobs: int) -> None:
         src, tmp_path / "out.jsonl", jobs=jobs, shard_size=16, explain_sample=5, on_shard=seen.append
     )
     assert resumed.resumed_shards == 3
+    assert resumed.processed == whole.documents - 3 * 16
     assert seen == list(range(3, whole.shards))  # finished shards are not redone
     assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
     assert resumed.failures.read_bytes() == whole.failures.read_bytes()
@@ -274,6 +275,7 @@ def test_finished_run_is_not_redone(tmp_path: Path) -> None:
     seen: list[int] = []
     again = run_corpus(src, tmp_path / "o.jsonl", jobs=1, shard_size=4, on_shard=seen.append)
     assert seen == []
+    assert again.processed == 0
     assert (again.failed, again.documents) == (first.failed, first.documents)
 
 
