@@ -93,7 +93,7 @@ def _build_parser(selected: str | None) -> argparse.ArgumentParser:
         if name == selected:
             module = _command_module(name)
             doc = (getattr(module, "__doc__", None) or help_text).strip()
-            if module is sys.modules[__name__]:
+            if COMMANDS[name][0] == "normkit.cli":
                 doc = _CLEAN_DESCRIPTION
             # Keep hand-laid-out descriptions (indented lines) as they are; re-wrap prose.
             raw = "\n  " in doc or "\n\n" in doc

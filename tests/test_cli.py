@@ -137,6 +137,7 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 def test_subcommand_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_main(capsys, "clean", "--help")
     assert code == 0
+    assert "print 'Fixing PATH'" in out
     assert "--check" in out
     assert "--diff" in out
     assert "Exit codes" in out
