@@ -31,6 +31,9 @@ def bench_corpus(settings: Settings) -> CaseResult:
         if "skipped" in r:
             res.skipped.append(f"{label}: {r['skipped']}")
             continue
+        if "docs_per_s" not in r:  # a context row (machine, load): keep it as a note
+            res.notes.append(", ".join(f"{k}={v}" for k, v in r.items()))
+            continue
         peaks = [float(v) for k, v in r.items() if k.startswith("peak") and isinstance(v, int | float)]
         extra = {"MB": float(r.get("mb", 0)), "seconds": float(r.get("seconds", 0))}
         if peaks:
