@@ -49,8 +49,7 @@ __all__ = [
     "transliterate_explained",
 ]
 
-_TOKEN = regex.compile(r"[\p{L}\p{M}'’ʼʹʺ]+")
-_MARKS = regex.compile(r"[\p{M}'’ʼʹʺ`]+")
+_MARKS = regex.compile(r"[\p{M}'’ʼʹʺ`´]+")
 _CYR = regex.compile(r"\p{Cyrillic}")
 _LATIN_SLAVIC = regex.compile(r"[šžčřěćńśźżđłŠŽČŘĚĆŃŚŹŻĐŁ]")
 
@@ -61,18 +60,24 @@ _PHON_VOWELS = "AEIOUJ"
 # tables
 
 
+_LETTER_CLASS = r"\p{L}"
+
+
 def _ctx_parts(ctx: str) -> list[str]:
-    """Regex lookarounds for a context: one alternative per ``|`` part."""
+    """Regex lookarounds for a context (one alternative per ``|`` part), over a
+    whole lower-case name in which earlier rules may have written upper-case sounds."""
     out: list[str] = []
     for part in filter(None, (p.strip() for p in ctx.split("|"))):
         if part == "start":
-            out.append("^")
+            out.append("(?<!" + _LETTER_CLASS + ")")
         elif part == "end":
-            out.append("$")
+            out.append("(?!" + _LETTER_CLASS + ")")
         elif part.startswith("before:"):
-            out.append("(?=[" + regex.escape(part[7:]) + "])")
+            letters = part[7:] + part[7:].upper()
+            out.append("(?=[" + regex.escape(letters) + "])")
         elif part.startswith("after:"):
-            out.append("(?<=[" + regex.escape(part[6:]) + "])")
+            letters = part[6:] + part[6:].upper()
+            out.append("(?<=[" + regex.escape(letters) + "])")
         else:
             raise ValueError(f"unknown context {part!r}")
     return out or [""]
@@ -119,8 +124,12 @@ def _traditions() -> tuple[tuple[regex.Pattern[str], str], ...]:
 
 @dataclasses.dataclass(frozen=True)
 class _Reader:
-    pattern: regex.Pattern[str] | None
-    sounds: tuple[str, ...]  # by group index - 1
+    """Rewrites a lower-case name into sounds: ``steps`` (multi-letter and
+    contextual rows, longest first: plain replacements or regex substitutions;
+    their upper-case output is never matched again), then ``trans`` for single
+    letters."""
+
+    steps: tuple[tuple[str, regex.Pattern[str] | None, str], ...]
     trans: dict[int, str]
 
 
@@ -152,18 +161,19 @@ def _reader(trads: frozenset[str]) -> _Reader:
             continue
         chosen[k] = r
     trans = dict(_single_letters())
-    alts: list[tuple[int, int, str, str]] = []
+    steps: list[tuple[int, int, str, regex.Pattern[str] | None, str]] = []
     for (spelling, context), r in chosen.items():
         if len(spelling) == 1 and not context:
             trans[ord(spelling)] = r.sound
             continue
-        for look in _ctx_parts(context):
-            alts.append((-len(spelling), 0 if context else 1, regex.escape(spelling) + look, r.sound))
-    alts.sort(key=lambda x: (x[0], x[1]))
-    if not alts:
-        return _Reader(None, (), trans)
-    pattern = regex.compile("|".join(f"({a[2]})" for a in alts))
-    return _Reader(pattern, tuple(a[3] for a in alts), trans)
+        if not context:
+            steps.append((-len(spelling), 1, spelling, None, r.sound))
+            continue
+        look = "|".join(_ctx_parts(context))
+        pat = regex.compile(regex.escape(spelling) + "(?:" + look + ")")
+        steps.append((-len(spelling), 0, spelling, pat, r.sound))
+    steps.sort(key=lambda x: (x[0], x[1], x[2]))
+    return _Reader(tuple((st[2], st[3], st[4]) for st in steps), trans)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,13 +211,29 @@ def _detect_traditions(low: str) -> frozenset[str]:
 
 
 _NON_PHONEME = regex.compile(r"[^A-ZČŠŽ]+")
+_HAS_LATIN = regex.compile(r"[^\W\d_\p{Cyrillic}]")
+_SEP = regex.compile(r"[^\p{L}\p{M}'’ʼʹʺ`]+")
 
 
-def _token_sounds(tok: str, reader: _Reader) -> str:
-    if reader.pattern is not None and not _CYR.match(tok):
-        sounds = reader.sounds
-        tok = reader.pattern.sub(lambda m: sounds[(m.lastindex or 1) - 1], tok)
-    return _NON_PHONEME.sub("", tok.translate(reader.trans))
+def _read(low: str, trads: frozenset[str] | None = None) -> list[tuple[str, str]]:
+    """(token, sounds) for each token of a lower-cased, NFC name; ``trads``
+    forces the spelling traditions (else they are recognised)."""
+    s = low
+    if trads is None:
+        latin = _HAS_LATIN.search(low) is not None
+        trads = _detect_traditions(low) if latin else frozenset({"en"})
+        if _CYR.search(low) and detect_language(low) == "be":
+            trads = trads | {"be"}
+    reader = _reader(trads)
+    for spelling, pat, sound in reader.steps:
+        if spelling in s:
+            s = s.replace(spelling, sound) if pat is None else pat.sub(sound, s)
+    s = s.translate(reader.trans)
+    out = []
+    for tok, snd in zip(_SEP.split(low), _SEP.split(s), strict=False):
+        if tok:
+            out.append((tok, _NON_PHONEME.sub("", snd)))
+    return out
 
 
 _DOUBLE = regex.compile(r"([^.])\1+")
@@ -224,11 +250,12 @@ def _skeleton(snd: str) -> str:
 
 
 def _signature(snd: str) -> str:
+    """Sounds with the merges of the skeleton, the glide as i, doubles once."""
     sk = _skeleton_table()
     for a, b in sk.merges:
         if a in snd:
             snd = snd.replace(a, b)
-    return _DOUBLE_SOUND.sub(r"\1", snd)
+    return _DOUBLE_SOUND.sub(r"\1", snd.replace("J", "I"))
 
 
 def _lev(a: str, b: str) -> int:
@@ -251,13 +278,12 @@ def sounds(name: str) -> list[str]:
     >>> sounds("Khrushchev"), sounds("Chruschtschow"), sounds("Хрущёв")
     (['XRUŠČEV'], ['XRUŠČOV'], ['XRUŠČJOV'])
     """
-    low = _prep(name)
-    reader = _reader(_detect_traditions(low))
-    return [s for s in (_token_sounds(t, reader) for t in _TOKEN.findall(low)) if s]
+    return [snd for _, snd in _read(_prep(name)) if snd]
 
 
 def _prep(name: str) -> str:
-    return unicodedata.normalize("NFC", name).casefold()
+    low = unicodedata.normalize("NFC", name).casefold()
+    return _MARKS.sub("", low) if _MARKS.search(low) else low
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -283,11 +309,10 @@ def _given_index() -> dict[str, tuple[_GivenForm, ...]]:
         columns=("class", "gender", "lang", "form", "note"),
         required=("class", "lang", "form"),
     )
-    reader = _reader(frozenset({"en"}))
     idx: dict[str, list[_GivenForm]] = {}
     for row in t:
         form = row["form"]
-        snd = _token_sounds(_MARKS.sub("", _prep(form)), reader)
+        snd = "".join(x for _, x in _read(_prep(form)))
         sk = _skeleton(snd)
         if not sk:
             continue
@@ -314,13 +339,27 @@ def _given_forms_lower() -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.cache
+def _given_exact() -> dict[tuple[str, str], _GivenForm]:
+    """(skeleton, signature) -> form, for the skeletons several classes share."""
+    out: dict[tuple[str, str], _GivenForm] = {}
+    for sk, forms in _given_index().items():
+        for f in forms:
+            out.setdefault((sk, f.signature), f)
+    return out
+
+
 def _lookup_given(snd: str, sk: str) -> _GivenForm | None:
     cands = _given_index().get(sk)
     if not cands:
         return None
-    if len(cands) == 1 or all(c.cls == cands[0].cls for c in cands):
-        return cands[0]
+    first = cands[0]
+    if len(cands) == 1 or all(c.cls == first.cls for c in cands):
+        return first
     sig = _signature(snd)
+    hit = _given_exact().get((sk, sig))
+    if hit is not None:
+        return hit
     return min(cands, key=lambda c: _lev(sig, c.signature))
 
 
@@ -334,6 +373,16 @@ _PATRONYMIC = regex.compile(r"V[IJE]*(?:Č|C)[IJ]?$|V[IJ]?[ČC]S$|VNA$|ČNA$|IČ
 _FEMININE = regex.compile(r"(?:[AEIOU][VF]A|[IE]NA|[SZCČ]KA|[AOE][JI]A|ŠKA|SKAJA|CKAJA)$")
 
 
+_ALT_TRADITIONS: tuple[frozenset[str], ...] = (
+    frozenset({"de"}),
+    frozenset({"fr"}),
+    frozenset({"be"}),
+    frozenset({"sv"}),
+    frozenset({"hu"}),
+    frozenset({"en"}),
+)
+
+
 @dataclasses.dataclass
 class _Tok:
     text: str
@@ -343,6 +392,8 @@ class _Tok:
     initial: bool = False
     patronymic: bool = False
     feminine: bool = False
+    latin: bool = False
+    _alts: dict[str, str] | None = None
 
     @property
     def key(self) -> str:
@@ -352,48 +403,81 @@ class _Tok:
             return "_" + self.sounds.lower()
         return self.skel + ("a" if self.feminine else "")
 
+    def alts(self) -> dict[str, str]:
+        """Skeletons of other readings of a Latin token (German, French,
+        Belarusian, Swedish, Hungarian, English traditions) -> the tradition."""
+        if self._alts is None:
+            out: dict[str, str] = {}
+            if self.latin:
+                for trads in _ALT_TRADITIONS:
+                    for _, snd in _read(self.text, trads):
+                        sk = _skeleton(_strip_endings(self, snd))
+                        if sk and sk != self.skel:
+                            out.setdefault(sk, next(iter(trads)))
+            self._alts = out
+        return self._alts
+
+
+def _strip_endings(tok: _Tok, snd: str) -> str:
+    if tok.text.endswith("ová") and len(snd) > 5:
+        return snd[:-3]
+    return snd
+
+
+def _lookup_given_any(tok: _Tok) -> _GivenForm | None:
+    g = _lookup_given(tok.sounds, tok.skel)
+    if g is not None or not tok.latin:
+        return g
+    for trads in _ALT_TRADITIONS:
+        for _, snd in _read(tok.text, trads):
+            g = _lookup_given(snd, _skeleton(snd))
+            if g is not None:
+                return g
+    return None
+
 
 def _parse(name: str) -> list[_Tok]:
-    low = _prep(name)
-    raw = [_MARKS.sub("", t) for t in _TOKEN.findall(low)]
-    raw = [t for t in raw if t]
-    if not raw:
-        return []
-    trads = _detect_traditions(low) if not all(_CYR.match(t) for t in raw) else frozenset({"en"})
-    reader = _reader(trads)
     toks: list[_Tok] = []
-    for t in raw:
-        snd = _token_sounds(t, reader)
+    for t, snd in _read(_prep(name)):
         if not snd:
             continue
+        latin = not _CYR.match(t)
+        czech_fem = latin and t.endswith("ová") and len(snd) > 5
+        if czech_fem:  # Czech feminine -ová added to the surname (Rodninová = Rodnina, Žurovová = Žurova)
+            snd = snd[:-3]
         sk = _skeleton(snd)
-        tok = _Tok(t, snd, sk)
+        tok = _Tok(t, snd, sk, latin=latin)
         if len(t) == 1:
             tok.initial = True
         elif sk:
-            tok.given = _lookup_given(snd, sk)
-            if tok.given is None and _BALTIC.search(snd) and len(sk) > 2 and not _CYR.match(t):
+            tok.given = _lookup_given_any(tok) if not czech_fem else None
+            if tok.given is None and latin and len(sk) > 2 and _BALTIC.search(snd):
                 base = _BALTIC.sub("", snd)
                 g = _lookup_given(base, _skeleton(base))
                 if g is not None:
                     tok.given = g
             if tok.given is None:
-                if (
-                    not _CYR.match(t)
-                    and len(sk) > 3
-                    and regex.search(r"(?:[VN]|SK|CK)(?:A|U|I|IJ|IJU|)S$", snd)
-                ):
-                    # Latvian/Lithuanian ending on a Slavic surname (Karpovs, Karpovas, Kareļins)
-                    snd = regex.sub(r"(?:A|U|I|IJ|IJU|)S$", "", snd)
-                    tok.sounds, tok.skel = snd, _skeleton(snd)
-                tok.feminine = bool(_FEMININE.search(snd))
+                tok.feminine = czech_fem or bool(_FEMININE.search(snd))
         toks.append(tok)
     full = [i for i, t in enumerate(toks) if not t.initial]
+    latin_full = [toks[i] for i in full if toks[i].latin]
+    if len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
+        # Latvian/Lithuanian endings on every token (Marats Safins, Borisas Gromovas, Andrejus Lugovojus)
+        for t in latin_full:
+            if t.given is None:
+                base = _BALTIC.sub("", t.sounds)
+                if len(_skeleton(base)) >= 2:
+                    t.sounds, t.skel = base, _skeleton(base)
+                    t.feminine = bool(_FEMININE.search(base))
     if len(full) >= 3:
         cands = [i for i in full[1:] if toks[i].given is None and _PATRONYMIC.search(toks[i].sounds)]
         if cands:
-            after_given = [i for i in cands if i > 0 and toks[i - 1].given is not None]
-            pick = after_given[0] if after_given else cands[-1]
+
+            def score(i: int) -> tuple[int, int]:
+                prev_given = toks[i - 1].given is not None and not toks[i - 1].initial
+                return (2 * prev_given + (i == full[1]), -i)
+
+            pick = max(cands, key=score)
             toks[pick].patronymic = True
             toks[pick].feminine = False
     return toks
@@ -474,23 +558,53 @@ def _first_class(t: _Tok) -> str:
     return "." if s in _PHON_VOWELS else _skeleton(s)
 
 
+_CLOSE = frozenset(
+    {("g", "k"), ("k", "g"), ("d", "t"), ("t", "d"), ("b", "p"), ("p", "b"), ("l", "v"), ("v", "l")}
+)
+
+
+def _near(a: str, b: str) -> str:
+    """ "" unless the skeletons are one letter apart: then "close" (a voicing or
+    g/k, l/v pair) or "far"."""
+    if min(len(a), len(b)) < 4 or _lev(a, b) != 1:
+        return ""
+    if len(a) == len(b):
+        diff = [(p, q) for p, q in zip(a, b, strict=True) if p != q]
+        if len(diff) == 1 and diff[0] in _CLOSE:
+            return "close"
+    return "far"
+
+
 def _pair(x: _Tok, y: _Tok) -> tuple[int, str]:
-    """2 = same token, 1 = near (one skeleton letter apart), 0 = different; with the reason."""
+    """3 = same token, 2 = one letter apart by a close pair, 1 = one letter apart, 0 = different."""
     if x.given is not None and y.given is not None:
         if x.given.cls == y.given.cls:
             where = f"{x.given.where}, {y.given.where}"
-            return 2, f"given name {x.text!r} ~ {y.text!r}: class {x.given.cls!r} ({where})"
+            return 3, f"given name {x.text!r} ~ {y.text!r}: class {x.given.cls!r} ({where})"
         return 0, f"given names differ: {x.given.cls!r} / {y.given.cls!r}"
-    if x.skel and x.skel == y.skel and x.feminine == y.feminine:
-        return 2, f"{x.text!r} ~ {y.text!r}: one skeleton {x.skel!r}"
-    if (
-        x.given is None
-        and y.given is None
-        and x.feminine == y.feminine
-        and min(len(x.skel), len(y.skel)) >= 4
-        and _lev(x.skel, y.skel) == 1
-    ):
-        return 1, f"{x.text!r} ~ {y.text!r}: skeletons {x.skel!r} / {y.skel!r} one letter apart"
+    if x.feminine != y.feminine:
+        return 0, ""
+    if x.skel and x.skel == y.skel:
+        return 3, f"{x.text!r} ~ {y.text!r}: one skeleton {x.skel!r}"
+    if x.given is None and y.given is None and x.skel and y.skel:
+        ax, ay = x.alts(), y.alts()
+        for sk, trad in ax.items():
+            if sk == y.skel or sk in ay:
+                return (
+                    3,
+                    f"{x.text!r} ~ {y.text!r}: skeleton {sk!r} reading {x.text!r} as {trad}",
+                )
+        for sk, trad in ay.items():
+            if sk == x.skel:
+                return (
+                    3,
+                    f"{x.text!r} ~ {y.text!r}: skeleton {sk!r} reading {y.text!r} as {trad}",
+                )
+        near = _near(x.skel, y.skel)
+        if near:
+            return (
+                2 if near == "close" else 1
+            ), f"{x.text!r} ~ {y.text!r}: skeletons {x.skel!r} / {y.skel!r} one letter apart"
     return 0, ""
 
 
@@ -547,10 +661,10 @@ def _match(a: str, b: str) -> Match:
             same, 1.0 if same else 0.0, (*reasons, "only initials" if ia or ib else "no usable tokens")
         )
     small, big = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
-    best: tuple[int, int, list[str], list[int]] | None = None
+    best: tuple[int, int, list[str], list[int], int] | None = None
     if len(big) <= 7:
         for perm in itertools.permutations(range(len(big)), len(small)):
-            exact = near = 0
+            exact = near = close = 0
             whys: list[str] = []
             ok = True
             for s, j in zip(small, perm, strict=True):
@@ -558,17 +672,18 @@ def _match(a: str, b: str) -> Match:
                 if v == 0:
                     ok = False
                     break
-                exact += v == 2
-                near += v == 1
+                exact += v == 3
+                near += v in (1, 2)
+                close += v == 2
                 whys.append(r)
             if ok and (best is None or (exact, -near) > (best[0], -best[1])):
-                best = (exact, near, whys, list(perm))
+                best = (exact, near, whys, list(perm), close)
     if best is None:
         return Match(False, 0.0, (*reasons, "no alignment of the name tokens"))
-    exact, near, whys, chosen = best
+    exact, near, whys, chosen, close = best
     reasons.extend(whys)
     n = len(small)
-    if near > 1 or (near and exact < 2 and not (exact >= 1 and pa and pb)):
+    if near > 1 or (near and exact < 2 and not (exact >= 1 and (close or (pa and pb)))):
         return Match(False, 0.5, (*reasons, "too many near (not exact) token pairs"))
     if n == 1 and len(big) > 1:
         # one full token against several: initials must account for the rest
