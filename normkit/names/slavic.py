@@ -463,12 +463,12 @@ def _parse(name: str) -> list[_Tok]:
     latin_full = [toks[i] for i in full if toks[i].latin]
     if len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
         # Latvian/Lithuanian endings on every token (Marats Safins, Borisas Gromovas, Andrejus Lugovojus)
-        for t in latin_full:
-            if t.given is None:
-                base = _BALTIC.sub("", t.sounds)
+        for lt in latin_full:
+            if lt.given is None:
+                base = _BALTIC.sub("", lt.sounds)
                 if len(_skeleton(base)) >= 2:
-                    t.sounds, t.skel = base, _skeleton(base)
-                    t.feminine = bool(_FEMININE.search(base))
+                    lt.sounds, lt.skel = base, _skeleton(base)
+                    lt.feminine = bool(_FEMININE.search(base))
     if len(full) >= 3:
         cands = [i for i in full[1:] if toks[i].given is None and _PATRONYMIC.search(toks[i].sounds)]
         if cands:
