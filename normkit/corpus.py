@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib
 import itertools
@@ -36,10 +37,13 @@ import multiprocessing
 import os
 import random
 import shutil
+import signal
 import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -87,6 +91,8 @@ _WORKER_STATE: dict[str, Any] = {}
 
 
 def _init_worker(key: str, value: object) -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool in order.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_STATE[key] = value
 
 
@@ -103,19 +109,51 @@ def _ordered_map(
     init_key: str,
     init_value: object,
     mp_context: str | None = None,
+    on_broken: Callable[[T], R] | None = None,
 ) -> Iterator[R]:
     """``map(func, items)`` on ``jobs`` processes, in order, with a bounded
-    number of items in flight (so a long input is never read ahead)."""
+    number of items in flight (so a long input is never read ahead).
+
+    If a worker process dies (killed for memory, a crash in native code),
+    the item it was working on is given to ``on_broken`` (which must not use
+    the pool) and the pool is restarted for the others; without
+    ``on_broken`` the :class:`BrokenProcessPool` error is raised.
+    """
     ctx = multiprocessing.get_context(mp_context)
     window = 4 * jobs
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(init_key, init_value)) as pool:
-        pending: deque[Any] = deque()
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            jobs, mp_context=ctx, initializer=_init_worker, initargs=(init_key, init_value)
+        )
+
+    executor = start()
+    pending: deque[tuple[T, Future[R]]] = deque()
+
+    def resolve() -> R:
+        nonlocal executor
+        item, future = pending.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            if on_broken is None:
+                raise
+        executor.shutdown(wait=True, cancel_futures=True)
+        result = on_broken(item)
+        executor = start()
+        for k, (other, _) in enumerate(pending):
+            pending[k] = (other, executor.submit(func, other))
+        return result
+
+    try:
         for item in items:
-            pending.append(pool.apply_async(func, (item,)))
+            pending.append((item, executor.submit(func, item)))
             if len(pending) >= window:
-                yield pending.popleft().get()
+                yield resolve()
         while pending:
-            yield pending.popleft().get()
+            yield resolve()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------
@@ -646,6 +684,7 @@ def run_corpus(
     dst: str | os.PathLike[str],
     *,
     preset: str = "default",
+    steps: Sequence[StepLike] | None = None,
     fmt: str | None = None,
     field: str = "text",
     id_field: str | None = None,
@@ -667,6 +706,7 @@ def run_corpus(
         dst: where the output goes: a directory mirroring ``src`` or a file
             of the same format.
         preset: the preset to apply (options as for :func:`normkit.clean`).
+        steps: a different step list, as for :func:`normkit.clean`.
         fmt: ``text``, ``jsonl`` or ``parquet``; guessed when None.
         field: the JSON field or Parquet column holding the text.
         id_field: a JSON field or column naming documents in the failure log
@@ -696,7 +736,7 @@ def run_corpus(
     started = time.monotonic()
     src_path, dst_path = Path(src), Path(dst)
     _check_paths(src_path, dst_path)
-    pipeline = Pipeline.from_preset(preset, steps=None, **options)
+    pipeline = Pipeline.from_preset(preset, steps=steps, **options)
     fmt = fmt or detect_format(src_path)
     if fmt not in FORMATS:
         raise CorpusError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
@@ -791,7 +831,13 @@ def run_corpus(
         results = map(_work_task, tasks())
     else:
         results = _ordered_map(
-            _work_task, tasks(), jobs=jobs, init_key="job", init_value=job, mp_context=mp_context
+            _work_task,
+            tasks(),
+            jobs=jobs,
+            init_key="job",
+            init_value=job,
+            mp_context=mp_context,
+            on_broken=functools.partial(_isolate, job=job, mp_context=mp_context),
         )
 
     done = state.docs
@@ -825,6 +871,26 @@ def run_corpus(
 def _work_task(task: tuple[int, bool, list[_Doc]]) -> tuple[int, bool, list[_Result]]:
     index, last, chunk = task
     return index, last, _work_chunk(chunk)
+
+
+WORKER_DIED = "the worker process died while cleaning it (out of memory, or a crash in native code)"
+
+
+def _isolate(
+    task: tuple[int, bool, list[_Doc]], *, job: _Job, mp_context: str | None
+) -> tuple[int, bool, list[_Result]]:
+    """Redo a task whose worker died, one document per fresh process, so the
+    document that kills its worker is found, logged and skipped."""
+    index, last, chunk = task
+    results: list[_Result] = []
+    ctx = multiprocessing.get_context(mp_context)
+    for doc in chunk:
+        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_init_worker, initargs=("job", job)) as ex:
+            try:
+                results.extend(ex.submit(_work_chunk, [doc]).result())
+            except BrokenProcessPool:
+                results.append((None, WORKER_DIED, None))
+    return index, last, results
 
 
 def _part(state: _State, index: int, kind: str) -> Path:
@@ -929,6 +995,8 @@ def _finish(
     _concat((_part(state, s.index, "failures.jsonl") for s in shards), failures_path)
     if explain_path is not None:
         _concat((_part(state, s.index, "explain.jsonl") for s in shards), explain_path)
+    if fmt == "text" and dst.is_dir():
+        _remove_temporaries(dst)  # left by a worker that died while writing
     state.complete = True
     state.save()
     shutil.rmtree(state.parts, ignore_errors=True)

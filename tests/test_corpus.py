@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import normkit
-from normkit.corpus import CorpusError, clean_many, detect_format, run_corpus
+from normkit.corpus import WORKER_DIED, CorpusError, clean_many, detect_format, run_corpus
 from normkit.corpus_cli import main
 from normkit.pipeline import clean
 
@@ -313,6 +314,26 @@ def test_explain_sample(tmp_path: Path) -> None:
             assert change["before"] != change["after"]
         if clean(text) != text:
             assert r["changes"]
+
+
+def crash_on_marker(text: str) -> str:
+    """A step that kills its process, as an out-of-memory kill would."""
+    if "KILL-THE-WORKER" in text:
+        os._exit(3)
+    return text
+
+
+def test_a_document_that_kills_its_worker_is_logged_and_skipped(tmp_path: Path) -> None:
+    texts = [f"doc {i}\u00a0 " + ("KILL-THE-WORKER" if i == 17 else "") for i in range(60)]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    steps = ["typography", "whitespace", crash_on_marker]
+    report = run_corpus(src, tmp_path / "out.jsonl", jobs=2, shard_size=10, steps=steps, mp_context="fork")
+    assert report.failed == 1
+    failures = [json.loads(line) for line in report.failures.read_text().splitlines()]
+    assert failures == [{"id": "in.jsonl:18", "reason": WORKER_DIED}]
+    out = [json.loads(line)["text"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert out == [clean(t) for i, t in enumerate(texts) if i != 17]
 
 
 # --------------------------------------------------------------------------
