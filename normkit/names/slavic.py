@@ -249,13 +249,22 @@ def _skeleton(snd: str) -> str:
     return _DOUBLE.sub(r"\1", classes).replace(".", "")
 
 
+@functools.cache
+def _signature_trans() -> dict[int, str]:
+    """Consonants to their skeleton classes, vowels kept, the glide as i."""
+    out = {k: v for k, v in _skeleton_table().trans.items() if v != "."}
+    out[ord("J")] = "I"
+    return out
+
+
 def _signature(snd: str) -> str:
-    """Sounds with the merges of the skeleton, the glide as i, doubles once."""
+    """Sounds in skeleton classes with the vowels kept (for telling given names
+    with one skeleton apart: Anna, Inna, Yana)."""
     sk = _skeleton_table()
     for a, b in sk.merges:
         if a in snd:
             snd = snd.replace(a, b)
-    return _DOUBLE_SOUND.sub(r"\1", snd.replace("J", "I"))
+    return _DOUBLE_SOUND.sub(r"\1", snd.translate(_signature_trans()))
 
 
 def _lev(a: str, b: str) -> int:
@@ -353,17 +362,20 @@ def _lookup_given(snd: str, sk: str) -> _GivenForm | None:
     cands = _given_index().get(sk)
     if not cands:
         return None
-    first = cands[0]
-    if len(cands) == 1 or all(c.cls == first.cls for c in cands):
-        return first
     sig = _signature(snd)
     hit = _given_exact().get((sk, sig))
     if hit is not None:
         return hit
-    return min(cands, key=lambda c: _lev(sig, c.signature))
+    best = min(cands, key=lambda c: _lev(sig, c.signature))
+    return best if _lev(sig, best.signature) <= max(2, len(sig) // 3) else None
 
 
-_BALTIC = regex.compile(r"(?:IJU|IJ|JU|A|I|U|E|)S$")
+_BALTIC_TEXT = regex.compile(r"(?:ijus|jus|ijs|as|is|us|ys|es|s)$")
+
+
+def _baltic_base(text: str) -> str:
+    """Sounds of a Latin token without its Latvian/Lithuanian ending (Marats, Safinas, Sergejus)."""
+    return "".join(snd for _, snd in _read(_BALTIC_TEXT.sub("", text)))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -451,8 +463,8 @@ def _parse(name: str) -> list[_Tok]:
             tok.initial = True
         elif sk:
             tok.given = _lookup_given_any(tok) if not czech_fem else None
-            if tok.given is None and latin and len(sk) > 2 and _BALTIC.search(snd):
-                base = _BALTIC.sub("", snd)
+            if tok.given is None and latin and len(t) > 4 and _BALTIC_TEXT.search(t):
+                base = _baltic_base(t)
                 g = _lookup_given(base, _skeleton(base))
                 if g is not None:
                     tok.given = g
@@ -465,7 +477,7 @@ def _parse(name: str) -> list[_Tok]:
         # Latvian/Lithuanian endings on every token (Marats Safins, Borisas Gromovas, Andrejus Lugovojus)
         for lt in latin_full:
             if lt.given is None:
-                base = _BALTIC.sub("", lt.sounds)
+                base = _baltic_base(lt.text)
                 if len(_skeleton(base)) >= 2:
                     lt.sounds, lt.skel = base, _skeleton(base)
                     lt.feminine = bool(_FEMININE.search(base))
