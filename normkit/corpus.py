@@ -419,10 +419,30 @@ def _clean_text(job: _Job, doc_id: str, text: str, want_explain: bool) -> tuple[
     return out, record
 
 
-def _atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = False) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder."""
+@functools.cache
+def _file_mode() -> int:
+    """The mode of a new file under this process's umask (mkstemp uses 0600)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o644
+
+
+def _mkstemp(path: Path) -> tuple[int, str]:
+    """A temporary file beside ``path`` with the permissions of a new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_MARK, dir=path.parent)
+    os.fchmod(fd, _file_mode())
+    return fd, tmp
+
+
+def _atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = False) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder."""
+    fd, tmp = _mkstemp(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -950,8 +970,7 @@ def _commit(
 
 
 def _concat(parts: Iterable[Path], dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=_TMP_MARK, dir=dest.parent)
+    fd, tmp = _mkstemp(dest)
     try:
         with os.fdopen(fd, "wb") as out:
             for part in parts:
@@ -1005,8 +1024,7 @@ def _finish(
 def _assemble_parquet(parts: list[Path], target: Path, source: Path) -> None:
     pa, pq = _pyarrow()
     schema = pq.ParquetFile(source).schema_arrow
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TMP_MARK, dir=target.parent)
+    fd, tmp = _mkstemp(target)
     os.close(fd)
     try:
         with pq.ParquetWriter(tmp, schema) as writer:

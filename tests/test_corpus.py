@@ -135,6 +135,10 @@ def test_text_corpus_jobs_invariant(tmp_path: Path) -> None:
     }
     assert out == expected
     assert (r1.documents, r1.failed, r2.failed) == (41, 1, 1)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    modes = {p.stat().st_mode & 0o777 for p in (tmp_path / "o2").rglob("*.txt")}
+    assert modes == {0o666 & ~umask}  # not the 0600 of a temporary file
     assert (tmp_path / "o1.normkit-state" / "failures.jsonl").read_bytes() == (
         tmp_path / "o2.normkit-state" / "failures.jsonl"
     ).read_bytes()
