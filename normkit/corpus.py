@@ -244,8 +244,8 @@ def detect_format(src: str | os.PathLike[str]) -> str:
 
     A file is JSONL if it ends in ``.jsonl``/``.ndjson`` and Parquet if it
     ends in ``.parquet``/``.pq``; a directory whose visible files all are
-    JSONL (or all Parquet) is that, and any other directory is a directory
-    of text files, one document per file.
+    JSONL (or all Parquet) is that, a directory with none of them is a
+    directory of text files (one document per file), and a mix is an error.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -256,10 +256,17 @@ def detect_format(src: str | os.PathLike[str]) -> str:
     path = Path(src)
     if path.is_dir():
         files = _visible_files(path)
-        if files and all(f.endswith(_JSONL_SUFFIXES) for f in files):
+        jsonl = sum(f.endswith(_JSONL_SUFFIXES) for f in files)
+        parquet = sum(f.endswith(_PARQUET_SUFFIXES) for f in files)
+        if files and jsonl == len(files):
             return "jsonl"
-        if files and all(f.endswith(_PARQUET_SUFFIXES) for f in files):
+        if files and parquet == len(files):
             return "parquet"
+        if jsonl or parquet:
+            raise CorpusError(
+                f"{src} mixes JSONL or Parquet files with other files; give --format "
+                "(text cleans every file as text; jsonl and parquet read only files of that kind)"
+            )
         return "text"
     if not path.exists():
         raise CorpusError(f"{src}: no such file or directory")

@@ -120,6 +120,9 @@ def test_detect_format(tmp_path: Path) -> None:
         detect_format(tmp_path / "t" / "a.txt")
     with pytest.raises(CorpusError):
         detect_format(tmp_path / "missing")
+    (tmp_path / "j" / "README.md").write_text("about")
+    with pytest.raises(CorpusError, match="--format"):
+        detect_format(tmp_path / "j")
 
 
 def test_text_corpus_jobs_invariant(tmp_path: Path) -> None:
