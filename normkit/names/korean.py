@@ -62,7 +62,7 @@ _Y_VOWELS = frozenset(_V[c] for c in "ㅣㅑㅕㅛㅠㅒㅖ")
 # Coarse classes for the key.
 _ICLASS = [("k", "ㄱㄲㅋ"), ("t", "ㄷㄸㅌ"), ("p", "ㅂㅃㅍ"), ("j", "ㅈㅉㅊ"), ("s", "ㅅㅆ"), ("h", "ㅎ")]
 _ICLASS += [("m", "ㅁ"), ("n", "ㄴㄹ"), ("", "ㅇ")]
-_VCLASS = [("a", "ㅏ"), ("e", "ㅐㅔ"), ("ya", "ㅑ"), ("ye", "ㅒㅖ"), ("o", "ㅓㅗㅜㅡ"), ("yo", "ㅕㅛㅠ")]
+_VCLASS = [("a", "ㅏ"), ("e", "ㅐㅔㅒㅖ"), ("ya", "ㅑ"), ("o", "ㅓㅗㅜㅡ"), ("yo", "ㅕㅛㅠ")]
 _VCLASS += [("i", "ㅣㅢ"), ("wa", "ㅘ"), ("we", "ㅙㅚㅞ"), ("wo", "ㅝ"), ("wi", "ㅟ")]
 _FCLASS = [
     ("k", "ㄱㄲㅋㄳㄺ"),
@@ -87,10 +87,12 @@ for _cls, _chars in _FCLASS:
 
 
 def _syl_class(i: int, v: int, f: int) -> str:
+    """Key class of one syllable: the letters every spelling of it agrees on."""
     ic, vc = IC[i], VC[v]
-    if vc[0] in "iy" and ic == "n":
+    # ㄴ/ㄹ/ㅇ before i, y-vowels and e (initial-sound rule; Kontsevich writes ㅔ and ㅖ alike).
+    if ic == "n" and (vc[0] in "iy" or vc == "e"):
         ic = ""
-    if ic == "j" and vc[0] == "y" and vc != "yi":
+    if ic == "j" and vc[0] == "y":
         vc = vc[1:]
     return ic + vc + FC[f]
 
@@ -110,8 +112,12 @@ class _Syl:
     cls: str  # key class of the cheapest reading
     text: str  # the spelling (or the Hangul syllable)
     hangul: bool = False
+    parts: tuple[str, str, str] = ("", "", "")  # spelling of initial, vowel, final
+    source: str = "jamo_spellings.tsv"  # the table the reading comes from
+    seg_pen: float = 0.0  # segmentation penalty: rarity of the syllable in given names
 
 
+_RULES_SOURCE = "jamo_spellings.tsv"
 Seg = tuple[float, tuple[_Syl, ...]]  # a reading of one word: cost, syllables
 
 
@@ -119,6 +125,7 @@ def _best(o: Opts) -> int:
     return min(o, key=lambda j: (o[j], j))
 
 
+@functools.lru_cache(maxsize=12000)
 def _hangul_syl(ch: str) -> _Syl:
     i, v, f = decompose(ch)
     return _Syl({i: 0.0}, {v: 0.0}, {f: 0.0}, 0.0, _syl_class(i, v, f), ch, True)
@@ -136,6 +143,7 @@ class _Rules:
     given: dict[str, float]  # Hangul syllable -> log prior in given names
     given_by_class: dict[str, list[tuple[str, float]]]  # key class -> syllables with log priors
     surname_by_class: dict[str, list[str]]
+    surname_syl: dict[str, tuple[_Syl, ...]]  # Latin surname spelling -> the surnames it writes
 
 
 def _load_rules() -> _Rules:
@@ -171,7 +179,9 @@ def _load_rules() -> _Rules:
                     old = out.get(text)
                     if old is None:
                         b = (_best(io), _best(vo), _best(fo))
-                        out[text] = _Syl(dict(io), dict(vo), dict(fo), cost, _syl_class(*b), text)
+                        out[text] = _Syl(
+                            dict(io), dict(vo), dict(fo), cost, _syl_class(*b), text, False, (si, sv, sf)
+                        )
                     else:  # another split of the same letters: merge the options
                         for mine, new in ((old.ini, io), (old.vow, vo), (old.fin, fo)):
                             for j, c in new.items():
@@ -197,6 +207,10 @@ def _load_rules() -> _Rules:
         for r in load("korean", *fname, columns=("hangul", "latin", "count")):
             lc = latin_counts.setdefault(r["latin"], {})
             lc[r["hangul"]] = lc.get(r["hangul"], 0.0) + float(r["count"] or 1)
+    for h, cust in customary.items():  # every surname in its RR and customary spelling
+        for sp in {fold_hangul(h), cust.lower()}:
+            lc = latin_counts.setdefault(sp, {})
+            lc[h] = lc.get(h, 0.0) + 1.0
     latin_surnames = {
         sp: {h: math.log(c / sum(d.values())) for h, c in d.items()} for sp, d in latin_counts.items()
     }
@@ -207,9 +221,38 @@ def _load_rules() -> _Rules:
     for s, lp in given.items():
         if len(s) == 1 and 0xAC00 <= ord(s) <= 0xD7A3:
             given_by_class.setdefault(_hangul_syl(s).cls, []).append((s, lp))
+    class_count: dict[str, float] = {}
+    for cl, lst in given_by_class.items():
+        class_count[cl] = sum(math.exp(lp) for _, lp in lst)
+    top_count = max(class_count.values(), default=1.0)
+    for table in syl.values():
+        for text, sy in table.items():
+            share = class_count.get(sy.cls, 0.0) / top_count
+            pen = min(1.0, 0.12 * -math.log(share + 1e-4))
+            table[text] = dataclasses.replace(sy, seg_pen=pen)
     surname_by_class: dict[str, list[str]] = {}
     for h in surnames:
         surname_by_class.setdefault("-".join(_hangul_syl(c).cls for c in h), []).append(h)
+    surname_syl: dict[str, tuple[_Syl, ...]] = {}
+    for sp, sd in latin_surnames.items():
+        for n in (1, 2):
+            hs = [h for h in sd if len(h) == n]
+            if not hs:
+                continue
+            top = max(hs, key=lambda h: (sd[h], h))
+            merged: list[_Syl] = []
+            for kk in range(n):
+                ini: Opts = {}
+                vow: Opts = {}
+                fin: Opts = {}
+                for h in hs:
+                    ji, jv, jf = decompose(h[kk])
+                    ini[ji], vow[jv], fin[jf] = 0.0, 0.0, 0.0
+                text = sp if n == 1 else f"{sp}[{kk + 1}]"
+                cls = _hangul_syl(top[kk]).cls
+                merged.append(_Syl(ini, vow, fin, 0.0, cls, text, False, ("", "", ""), "surname spellings"))
+            surname_syl[sp] = tuple(merged)
+            break
     return _Rules(
         syl,
         maxlen,
@@ -221,6 +264,7 @@ def _load_rules() -> _Rules:
         given,
         given_by_class,
         surname_by_class,
+        surname_syl,
     )
 
 
@@ -235,29 +279,38 @@ def _rules() -> _Rules:
 _HANGUL_RE = regex.compile(r"[\p{Hangul}]")
 _CYR_RE = regex.compile(r"\p{Cyrillic}")
 _LATIN_RE = regex.compile(r"\p{Latin}")
-_WORD_SPLIT = regex.compile(r"[^\p{L}\p{M}',’ʼ`\-‐‑–]+")
-_NONLETTER = regex.compile(r"[^a-z]+")
 # MR breves and OFAC's vowel apostrophes; aspiration apostrophes.
 _BREVE = regex.compile(r"(?<=[ou])[\u0306\u02d8'’ʼ`](?=[a-z\u0306]|$|[^a-z])")
 _WH = regex.compile(r"wh(?=[aeiouy])")
 _ASPIRATE = regex.compile(r"(?<=k|t|p|ch)['’ʼ`]")
 
 
-def _fold_latin(word: str) -> str:
-    """Lower-case letters of a romanised word; breves become eo/eu, aspiration apostrophes h."""
-    w = unicodedata.normalize("NFD", word.casefold())
-    w = _BREVE.sub("\u0306", w)
-    w = w.replace("o\u0306", "eo").replace("u\u0306", "eu").replace("\u0306", "")
-    w = _ASPIRATE.sub("h", w)
-    w = w.replace("ch'", "chh")
-    w = _WH.sub("hw", w)  # Whang, Myung-whun: h written after w
-    w = "".join(c for c in w if not unicodedata.combining(c))
-    # Letters that unidecode would fold (ø, æ, ...): fold them, keep a-z.
-    if not w.isascii():
-        from unidecode import unidecode
+_SEPARATORS = regex.compile(r"[^a-z'\-]+")
 
-        w = unidecode(w)
-    return w
+
+def _fold_latin(text: str) -> str:
+    """Lower-case letters of a romanised name; breves become eo/eu, aspiration apostrophes h.
+
+    Separators other than hyphens and apostrophes become spaces.
+    """
+    w = text.lower()
+    if not w.isascii() or "’" in w or "ʼ" in w or "`" in w:
+        w = unicodedata.normalize("NFD", w.casefold())
+        w = _BREVE.sub("\u0306", w)
+        w = w.replace("o\u0306", "eo").replace("u\u0306", "eu").replace("\u0306", "")
+        w = w.replace("’", "'").replace("ʼ", "'").replace("`", "'")
+        w = "".join(c for c in w if not unicodedata.combining(c))
+        if not w.isascii():
+            from unidecode import unidecode
+
+            w = unidecode(w).lower()
+    if "'" in w:
+        w = _BREVE.sub("\u0306", w)
+        w = w.replace("o\u0306", "eo").replace("u\u0306", "eu").replace("\u0306", "")
+        w = _ASPIRATE.sub("h", w)
+    if "wh" in w:
+        w = _WH.sub("hw", w)  # Whang, Myung-whun: h written after w
+    return _SEPARATORS.sub(" ", w)
 
 
 def cyrillic(text: str) -> str:
@@ -296,16 +349,29 @@ class _Reading:
     syls: tuple[_Syl, ...]
     cost: float
     nsur: int  # syllables of the surname (0 when unknown)
+    as_written: bool = True  # the words in the order they were written
 
 
-def _segment(s: str, script: str, top: int = 3) -> list[Seg]:
+def _segment(s: str, script: str, top: int = 3, *, surname: bool = True) -> list[Seg]:
     """The ``top`` cheapest ways to cut a run of letters into romanised syllables."""
     rules = _rules()
     table = rules.syl[script]
+    whole = table.get(s)
+    sur = rules.surname_syl.get(s) if surname else None
+    if sur is not None:
+        alt = (
+            [(whole.cost + 0.5, (whole,))] if whole is not None else _segment_dp(s, table, rules.maxlen, top)
+        )
+        return [(0.5 * len(sur), sur), *alt][:top]
+    if whole is not None:
+        return [(whole.cost + 0.5, (whole,))]
+    return _segment_dp(s, table, rules.maxlen, top)
+
+
+def _segment_dp(s: str, table: dict[str, _Syl], maxlen: int, top: int) -> list[Seg]:
     n = len(s)
     best: list[list[Seg]] = [[] for _ in range(n + 1)]
     best[0] = [(0.0, ())]
-    maxlen = rules.maxlen
     for i in range(n):
         here = best[i]
         if not here:
@@ -314,7 +380,7 @@ def _segment(s: str, script: str, top: int = 3) -> list[Seg]:
             sy = table.get(s[i:j])
             if sy is None:
                 continue
-            extra = sy.cost + 0.5
+            extra = sy.cost + sy.seg_pen + 0.5
             if i and _IEUNG in sy.ini and len(sy.ini) == 1:
                 extra += 0.3  # a vowel-initial syllable inside a word
             lst = best[j]
@@ -328,51 +394,74 @@ def _segment(s: str, script: str, top: int = 3) -> list[Seg]:
     return res[:top]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class _Parsed:
     script: str  # hangul, lat, cyr, none
     words: tuple[tuple[Seg, ...], ...]  # per word: its cheapest segmentations
     comma: int  # number of words before a comma (0: none)
     ok: bool  # every word could be read
+    readings: list[_Reading] | None = None  # filled by _readings
+
+
+def _empty() -> _Parsed:
+    return _Parsed("none", (), 0, False)
 
 
 def _parse(name: str) -> _Parsed:
-    text = to_nfc(name) if name.isascii() is False else name
-    if _HANGUL_RE.search(text):
-        syls = tuple(_hangul_syl(c) for c in text if 0xAC00 <= ord(c) <= 0xD7A3)
-        hwords: tuple[tuple[Seg, ...], ...] = tuple(((0.0, (sy,)),) for sy in syls)
-        return _Parsed("hangul", hwords, 0, bool(syls))
+    """Read a name (scratch memo of the last few names: the dispatcher asks for
+    the claim and then the key or match of the same string)."""
+    p = _SCRATCH.get(name)
+    if p is None:
+        if len(_SCRATCH) > 8:
+            _SCRATCH.clear()
+        p = _SCRATCH[name] = _parse_uncached(name)
+    return p
+
+
+_SCRATCH: dict[str, _Parsed] = {}
+
+
+def _parse_uncached(name: str) -> _Parsed:
+    if not name:
+        return _empty()
+    text = name
     script = "lat"
-    if _CYR_RE.search(text):
-        script = "cyr"
-        text = cyrillic(text)
+    if not name.isascii():
+        text = to_nfc(name)
+        if _HANGUL_RE.search(text):
+            syls = tuple(_hangul_syl(c) for c in text if 0xAC00 <= ord(c) <= 0xD7A3)
+            hwords: tuple[tuple[Seg, ...], ...] = tuple(((0.0, (sy,)),) for sy in syls)
+            return _Parsed("hangul", hwords, 0, bool(syls))
+        if _CYR_RE.search(text):
+            script = "cyr"
+            text = cyrillic(text)
     comma = 0
     head, sep, tail = text.partition(",")
     if sep and head.strip() and tail.strip():
-        comma = len([w for w in _WORD_SPLIT.split(head) if w.strip("',’ʼ`-‐‑–")])
+        comma = len(_fold_latin(head).split()) if script == "lat" else len(head.split())
         text = head + " " + tail
+    folded = _fold_latin(text) if script == "lat" else _SEPARATORS.sub(" ", text)
     words: list[tuple[Seg, ...]] = []
     ok = True
-    for w in _WORD_SPLIT.split(text):
-        if not w:
-            continue
+    for w in folded.split():
         segs_per_chunk: list[list[Seg]] = []
-        for chunk in regex.split(r"[\-‐‑–]+", w):
-            c = _fold_latin(chunk) if script == "lat" else chunk
-            for piece in _NONLETTER.split(c.replace("'", " ")):
-                if not piece:
-                    continue
-                segs_per_chunk.append(_segment(piece, script))
+        chunks = [c for c in w.replace("'", "-").split("-") if c]
+        for chunk in chunks:
+            segs_per_chunk.append(_segment(chunk, script, surname=len(chunks) == 1))
         if not segs_per_chunk:
             continue
         if any(not s for s in segs_per_chunk):
             ok = False
             continue
+        if len(segs_per_chunk) == 1:
+            words.append(tuple(segs_per_chunk[0]))
+            continue
         combos: list[Seg] = [(0.0, ())]
         for segs in segs_per_chunk:
             combos = [(c1 + c2, p1 + p2) for c1, p1 in combos for c2, p2 in segs]
-            combos.sort(key=lambda x: x[0])
-            del combos[4:]
+            if len(combos) > 4:
+                combos.sort(key=lambda x: x[0])
+                del combos[4:]
         words.append(tuple(combos))
     if comma > len(words):
         comma = 0
@@ -395,7 +484,12 @@ def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
     hs = rules.surname_by_class.get("-".join(s.cls for s in sy))
     if not hs:
         return -_INF
-    return max(rules.surnames[h] for h in hs) - 1.0
+    best = -_INF
+    for h in hs:
+        c = sum(_pair_cost(x, _hangul_syl(ch), 0)[0] for x, ch in zip(sy, h, strict=False))
+        if c <= _THRESHOLD_MAX:
+            best = max(best, rules.surnames[h] - 1.0 - 3.0 * c)
+    return best
 
 
 def _word_text(segs: tuple[Seg, ...]) -> str:
@@ -403,7 +497,13 @@ def _word_text(segs: tuple[Seg, ...]) -> str:
 
 
 def _readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
-    """Surname-first syllable sequences of a parsed name, cheapest first."""
+    """Surname-first syllable sequences of a parsed name, cheapest first (at most 8)."""
+    if p.readings is None:
+        p.readings = _compute_readings(p)
+    return p.readings[:limit]
+
+
+def _compute_readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
     if not p.words:
         return []
     if p.script == "hangul":
@@ -422,24 +522,33 @@ def _readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
     else:
         first = _surname_score(words[0][0][1], _word_text(words[0]))
         last = _surname_score(words[-1][0][1], _word_text(words[-1]))
-        c_first = 0.0 if first >= last else min(2.0, 0.3 + (last - first) * 0.3)
-        c_last = 0.0 if last > first else min(2.0, 0.3 + (first - last) * 0.3)
+        # Surname first (Korean order) unless the last word is clearly the surname.
         if first == -_INF and last == -_INF:
             c_first, c_last = 0.0, 0.4
+        elif first == -_INF:
+            c_first, c_last = 1.0, 0.0
+        elif last == -_INF or nw >= 3 or last - first < 2.0:
+            c_first, c_last = 0.0, 0.5
+        else:
+            c_first, c_last = 0.5, 0.0
         orders.append((c_first, list(range(nw)), 1))
         orders.append((c_last, [nw - 1, *range(nw - 1)], 1))
     out: list[_Reading] = []
     for oc, order, nsurw in orders:
         combos: list[tuple[float, tuple[_Syl, ...], int]] = [(oc, (), 0)]
         for k, wi in enumerate(order):
+            wsegs = words[wi]
+            if k >= nsurw and len(wsegs) > 1:  # surname spellings read surnames only
+                wsegs = tuple(sg for sg in wsegs if all(x.source == _RULES_SOURCE for x in sg[1])) or wsegs
             combos = [
                 (c1 + c2, p1 + p2, ns + (len(p2) if k < nsurw else 0))
                 for c1, p1, ns in combos
-                for c2, p2 in words[wi]
+                for c2, p2 in wsegs
             ]
             combos.sort(key=lambda x: x[0])
             del combos[limit:]
-        out.extend(_Reading(sy, c, ns) for c, sy, ns in combos)
+        written = order[0] == 0
+        out.extend(_Reading(sy, c, ns, written) for c, sy, ns in combos)
     out.sort(key=lambda r: r.cost)
     return out[:limit]
 
@@ -489,7 +598,7 @@ def _claim(name: str) -> float:
         # A single word: only a joined Korean name ("Kimjongun") reads this way.
         if nw == 1:
             seg = p.words[0][0]
-            if 2 <= len(seg[1]) <= 4 and seg[0] / len(seg[1]) < 0.8:
+            if 2 <= len(seg[1]) <= 4 and seg[0] / len(seg[1]) < 1.0:
                 sc = _surname_score(seg[1][:1])
                 return 0.3 if sc > -6 else 0.0
         return 0.0
@@ -511,7 +620,7 @@ def _claim(name: str) -> float:
             return 0.0
     sur = _surname_score(r.syls[: r.nsur])
     per = r.cost / nsyl
-    score = 0.9 if sur > -7.5 else (0.5 if sur > -_INF else 0.15)
+    score = 0.9 if sur > -7.5 else (0.65 if sur > -_INF else 0.15)
     if per > 0.9:
         score -= 0.35
     elif per > 0.7:
@@ -520,7 +629,12 @@ def _claim(name: str) -> float:
 
 
 def _key_from_reading(r: _Reading) -> str:
-    return "-".join(s.cls for s in r.syls)
+    """Surname and given name as class strings, in sorted order (so that a name
+    whose two words could both be surnames has one key in either order)."""
+    ns = r.nsur if 0 < r.nsur < len(r.syls) else len(r.syls)
+    sur = "-".join(s.cls for s in r.syls[:ns])
+    given = "-".join(s.cls for s in r.syls[ns:])
+    return " ".join(sorted((sur, given))) if given else sur
 
 
 def key(name: str) -> str:
@@ -550,6 +664,10 @@ def key(name: str) -> str:
 def _opt_cost(a: Opts, b: Opts) -> tuple[float, int]:
     if len(a) > len(b):
         a, b = b, a
+    if len(a) == 1:
+        for j, c in a.items():
+            d = b.get(j)
+            return (_INF, -1) if d is None else (c + d, j)
     best, bj = _INF, -1
     for j, c in a.items():
         d = b.get(j)
@@ -562,6 +680,9 @@ _INITIAL_SOUND = 0.25  # cost of the initial-sound rule (리/이, 로/노)
 
 
 def _pair_cost(a: _Syl, b: _Syl, pos: int) -> tuple[float, str]:
+    # Two different Hangul syllables: only the initial-sound rule joins them.
+    if a.hangul and b.hangul and (a.vow.keys() != b.vow.keys() or a.fin.keys() != b.fin.keys()):
+        return _INF, "syllable"
     vc, vj = _opt_cost(a.vow, b.vow)
     if vc == _INF:
         return _INF, "vowel"
@@ -588,26 +709,60 @@ def _pair_cost(a: _Syl, b: _Syl, pos: int) -> tuple[float, str]:
     return ic + vc + fc, rule
 
 
-_THRESHOLD_PER_SYL = 0.55
-_THRESHOLD_MAX = 0.9
+_THRESHOLD_PER_SYL = 0.6
+_SURNAME_MISSING = 0.3
+_THRESHOLD_MAX = 1.0
 
 
-def _compare(ra: _Reading, rb: _Reading) -> tuple[float, list[str]]:
-    if len(ra.syls) != len(rb.syls):
-        return _INF, []
+def _compare(ra: _Reading, rb: _Reading) -> float:
+    """Total cost of aligning two readings syllable by syllable (inf if one pair fails)."""
     total = 0.0
-    reasons: list[str] = []
     for k, (x, y) in enumerate(zip(ra.syls, rb.syls, strict=True)):
         if x.text == y.text:
-            reasons.append(f"{x.text} = {y.text}")
+            continue
+        c = _pair_cost(x, y, k)[0]
+        if c > _THRESHOLD_MAX:
+            return _INF
+        total += c
+    return total
+
+
+def _reasons(ra: _Reading, rb: _Reading) -> list[str]:
+    out: list[str] = []
+    for k, (x, y) in enumerate(zip(ra.syls, rb.syls, strict=True)):
+        if x.text == y.text:
+            out.append(f"{x.text} = {y.text}")
             continue
         c, rule = _pair_cost(x, y, k)
         if c > _THRESHOLD_MAX:
-            return _INF, [f"{x.text} / {y.text}: {rule or 'no shared reading'}"]
-        total += c
-        how = "same syllable" if c == 0 else f"cost {c:.2f}"
-        reasons.append(f"{x.text} ~ {y.text} ({how}{', ' + rule if rule else ''})")
-    return total, reasons
+            out.append(f"{x.text} / {y.text}: no shared reading of the {rule or 'syllable'}")
+        else:
+            out.append(_describe(x, y, c, rule))
+    return out
+
+
+_POS_NAMES = ("initial", "vowel", "final")
+_JAMO_NAMES = (INITIALS, VOWELS, ("-", *FINALS[1:]))
+
+
+def _describe(x: _Syl, y: _Syl, cost: float, rule: str) -> str:
+    """Which readings aligned two syllables: the table rows (spelling = jamo) used."""
+    notes: list[str] = []
+    for k, (oa, ob) in enumerate(((x.ini, y.ini), (x.vow, y.vow), (x.fin, y.fin))):
+        c, j = _opt_cost(oa, ob)
+        if j < 0 or c == 0:
+            continue
+        for sy in (x, y):
+            opts = (sy.ini, sy.vow, sy.fin)[k]
+            if not sy.hangul and opts.get(j, 0.0) > 0:
+                sp = sy.parts[k] or "(none)"
+                notes.append(f"{sy.source}: {_POS_NAMES[k]} {sp} = {_JAMO_NAMES[k][j]} ({opts[j]:.2f})")
+    for sy in (x, y):
+        if sy.source != "jamo_spellings.tsv":
+            notes.append(f"{sy.source}: {sy.text}")
+    if rule:
+        notes.append(rule)
+    return f"{x.text} ~ {y.text}: " + ("; ".join(notes) if notes else "exact reading") + f" [cost {cost:.2f}]"
 
 
 def match(a: str, b: str) -> Match:
@@ -631,23 +786,37 @@ def _match(a: str, b: str) -> Match:
     ra, rb = _readings(pa), _readings(pb)
     if not ra or not rb:
         return Match(False, 0.0, ("no usable letters",))
-    best, best_reasons, best_pair = _INF, [], (ra[0], rb[0])
+    best, best_pair, note = _INF, (ra[0], rb[0]), ""
     for x in ra:
+        nx = len(x.syls)
         for y in rb:
-            if len(x.syls) != len(y.syls):
+            if nx != len(y.syls):
                 continue
-            c, reasons = _compare(x, y)
-            c += (x.cost + y.cost) * 0.05
+            c = _compare(x, y) + (x.cost + y.cost) * 0.05
             if c < best:
-                best, best_reasons, best_pair = c, reasons, (x, y)
+                best, best_pair = c, (x, y)
     if best == _INF:
-        return Match(False, 0.0, ("no alignment of the syllables",))
+        # One name may be the given name alone (a Hangul label without the surname).
+        for x in ra:
+            for y in rb:
+                long, short = (x, y) if len(x.syls) > len(y.syls) else (y, x)
+                ns = long.nsur
+                if not ns or len(short.syls) < 2 or len(long.syls) - ns != len(short.syls):
+                    continue
+                given = _Reading(long.syls[ns:], long.cost, 0)
+                c = _compare(given, short) + _SURNAME_MISSING + (x.cost + y.cost) * 0.05
+                if c < best:
+                    best, best_pair = c, (given, short)
+                    note = f"surname {''.join(s.text for s in long.syls[:ns])} missing on one side"
+    if best == _INF:
+        shown = _reasons(ra[0], rb[0]) if len(ra[0].syls) == len(rb[0].syls) else []
+        return Match(False, 0.0, ("no alignment of the syllables", *shown))
     n = len(best_pair[0].syls)
     limit = _THRESHOLD_PER_SYL * n
     same = best <= limit
     score = max(0.0, 1.0 - best / (2 * limit)) if limit else 0.0
     head = f"aligned {n} syllables, cost {best:.2f} (limit {limit:.2f})"
-    return Match(same, round(score, 3), (head, *best_reasons))
+    return Match(same, round(score, 3), (head, *([note] if note else []), *_reasons(*best_pair)))
 
 
 # --------------------------------------------------------------------------
@@ -855,8 +1024,8 @@ def hangul_candidates(name: str, limit: int = 5) -> list[str]:
 
     Hangul input gives itself (composed, without spaces).
 
-    >>> hangul_candidates("Wi Sung-lac")[0]
-    '위성락'
+    >>> "위성락" in hangul_candidates("Wi Sung-lac")
+    True
     >>> "김정은" in hangul_candidates("Kim Jong-un")
     True
     >>> hangul_candidates("")
@@ -868,7 +1037,7 @@ def hangul_candidates(name: str, limit: int = 5) -> list[str]:
         return []
 
 
-_W_COST = 3.0  # weight of spelling costs against log priors
+_W_COST = 5.0  # weight of spelling costs against log priors
 
 
 def _syl_options(sy: _Syl, pool: list[tuple[str, float]], pos: int) -> list[tuple[float, str]]:
@@ -890,6 +1059,7 @@ def _candidates(name: str, limit: int) -> list[str]:
         return [s] if s else []
     rules = _rules()
     scored: dict[str, float] = {}
+    literal: str | None = None
     for r in _readings(p, limit=6):
         ns = r.nsur if r.nsur in (1, 2) else 1
         sur_syls, given_syls = r.syls[:ns], r.syls[ns:]
@@ -913,7 +1083,7 @@ def _candidates(name: str, limit: int) -> list[str]:
                 continue
             sur_opts.append((sc, h))
         sur_opts.sort()
-        beam: list[tuple[float, str]] = [(r.cost + s, h) for s, h in sur_opts[: limit + 3]]
+        beam: list[tuple[float, str]] = [(r.cost * _W_COST + s, h) for s, h in sur_opts[: limit + 3]]
         for k, sy in enumerate(given_syls):
             pool = _given_pool(sy)
             opts = _syl_options(sy, pool, ns + k)[: limit + 3]
@@ -923,7 +1093,16 @@ def _candidates(name: str, limit: int) -> list[str]:
         for c, h in beam:
             if c < scored.get(h, _INF):
                 scored[h] = c
-    return [h for h, _ in sorted(scored.items(), key=lambda x: x[1])][:limit]
+        if literal is None and sur_opts and r.as_written:
+            # The literal reading: the surname that fits best and each given syllable read
+            # through its cheapest jamo (the inverse of RR for an RR spelling).
+            exact = [h for _, h in sur_opts if fold_hangul(h) == word]
+            exact = exact or [h for _, h in sur_opts if h in spelled] or [sur_opts[0][1]]
+            literal = exact[0] + "".join(_best_hangul(sy) for sy in given_syls)
+    ranked = [h for h, _ in sorted(scored.items(), key=lambda x: x[1])][:limit]
+    if literal is not None and literal not in ranked:
+        ranked = [*ranked[: limit - 1], literal]
+    return ranked
 
 
 def _given_pool(sy: _Syl) -> list[tuple[str, float]]:
