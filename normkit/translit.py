@@ -196,6 +196,9 @@ def _tables_for(system: str, lang: str) -> tuple[str, ...]:
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєѐѝ")
+_BE_HINT = regex.compile(r"[шжчцр]э|дзь|дзе|дзі")
+_UK_HINT = regex.compile(r"[сцз]ьк")
+_BG_HARD = regex.compile(r"ъ(?![еёюя'’])")
 
 
 def detect_language(text: str) -> str | None:
@@ -210,8 +213,8 @@ def detect_language(text: str) -> str | None:
     'bg'
     """
     low = text.lower()
-    letters = {c for c in low if "\u0400" <= c <= "\u04ff"}
-    if not letters:
+    letters = set(low)
+    if not any("\u0400" <= c <= "\u04ff" for c in letters):
         return None
     if letters & set("ђћ"):
         return "sr"
@@ -229,13 +232,13 @@ def detect_language(text: str) -> str | None:
         if "и" not in letters and "щ" not in letters and "ь" not in letters and "е" not in letters:
             return "be"
         return "uk"
-    if regex.search(r"[шжчцр]э|дзь|дзе|дзі", low) and "и" not in letters and "щ" not in letters:
+    if _BE_HINT.search(low) and "и" not in letters and "щ" not in letters:
         return "be"
-    if regex.search(r"[сцз]ьк", low):
+    if _UK_HINT.search(low):
         return "uk"
-    if "ъ" in letters and regex.search(r"ъ(?![еёюя'’])", low) and not letters & set("ыэё"):
+    if "ъ" in letters and _BG_HARD.search(low) and not letters & set("ыэё"):
         return "bg"
-    if "ь" in letters and "о" in letters and regex.search(r"ьо", low) and not letters & set("ыэёъ"):
+    if "ьо" in low and not letters & set("ыэёъ"):
         return "bg"
     return "ru"
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import re
 import unicodedata
 
 import regex
@@ -60,7 +61,7 @@ _PHON_VOWELS = "AEIOUJ"
 # tables
 
 
-_LETTER_CLASS = r"\p{L}"
+_LETTER_CLASS = r"[^\W\d_]"
 
 
 def _ctx_parts(ctx: str) -> list[str]:
@@ -74,10 +75,10 @@ def _ctx_parts(ctx: str) -> list[str]:
             out.append("(?!" + _LETTER_CLASS + ")")
         elif part.startswith("before:"):
             letters = part[7:] + part[7:].upper()
-            out.append("(?=[" + regex.escape(letters) + "])")
+            out.append("(?=[" + re.escape(letters) + "])")
         elif part.startswith("after:"):
             letters = part[6:] + part[6:].upper()
-            out.append("(?<=[" + regex.escape(letters) + "])")
+            out.append("(?<=[" + re.escape(letters) + "])")
         else:
             raise ValueError(f"unknown context {part!r}")
     return out or [""]
@@ -129,8 +130,9 @@ class _Reader:
     their upper-case output is never matched again), then ``trans`` for single
     letters."""
 
-    steps: tuple[tuple[str, regex.Pattern[str] | None, str], ...]
+    steps: tuple[tuple[str, str, re.Pattern[str] | None, str], ...]  # first letter, spelling, context, sound
     trans: dict[int, str]
+    firsts: frozenset[str]
 
 
 @functools.cache
@@ -161,7 +163,7 @@ def _reader(trads: frozenset[str]) -> _Reader:
             continue
         chosen[k] = r
     trans = dict(_single_letters())
-    steps: list[tuple[int, int, str, regex.Pattern[str] | None, str]] = []
+    steps: list[tuple[int, int, str, re.Pattern[str] | None, str]] = []
     for (spelling, context), r in chosen.items():
         if len(spelling) == 1 and not context:
             trans[ord(spelling)] = r.sound
@@ -170,10 +172,11 @@ def _reader(trads: frozenset[str]) -> _Reader:
             steps.append((-len(spelling), 1, spelling, None, r.sound))
             continue
         look = "|".join(_ctx_parts(context))
-        pat = regex.compile(regex.escape(spelling) + "(?:" + look + ")")
+        pat = re.compile(re.escape(spelling) + "(?:" + look + ")")
         steps.append((-len(spelling), 0, spelling, pat, r.sound))
     steps.sort(key=lambda x: (x[0], x[1], x[2]))
-    return _Reader(tuple((st[2], st[3], st[4]) for st in steps), trans)
+    ordered = tuple((st[2][0], st[2], st[3], st[4]) for st in steps)
+    return _Reader(ordered, trans, frozenset(st[0] for st in ordered))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -202,11 +205,18 @@ def _skeleton_table() -> _Skeleton:
 # sounds and skeletons
 
 
+_PL_STRONG = regex.compile(r"cz|rz|ł|szcz")
+# sounds of a token that ends like a surname: no given-name lookup under other traditions
+_SURNAME_END = re.compile(r"(?:[OE]V|SKI|SKIJ|CKI|CKIJ|ENKO|UK|ČUK|OVA|EVA|SKA|SKAJA)$")
+_WORDS = regex.compile(r"\p{L}+")
+_PATRONYMIC_SUFFIX = regex.compile(r"(?:vs|vn|sn|s)$")
+
+
 def _detect_traditions(low: str) -> frozenset[str]:
     found = frozenset(t for pat, t in _traditions() if pat.search(low))
     if "hu" in found and "pl" in found:
         # Polish sz/cz win over Hungarian sz/cs when both appear
-        found = found - {"hu"} if regex.search(r"cz|rz|ł|szcz", low) else found - {"pl"}
+        found = found - {"hu"} if _PL_STRONG.search(low) else found - {"pl"}
     return found or frozenset({"en"})
 
 
@@ -215,19 +225,29 @@ _HAS_LATIN = regex.compile(r"[^\W\d_\p{Cyrillic}]")
 _SEP = regex.compile(r"[^\p{L}\p{M}'’ʼʹʺ`]+")
 
 
+_EN = frozenset({"en"})
+
+
+def _traditions_of(low: str) -> frozenset[str]:
+    """The spelling traditions a lower-cased name shows (Belarusian for Belarusian Cyrillic)."""
+    trads = _detect_traditions(low) if _HAS_LATIN.search(low) is not None else _EN
+    if ("ў" in low or "і" in low or "э" in low) and detect_language(low) == "be":
+        trads = trads | {"be"}
+    return trads
+
+
 def _read(low: str, trads: frozenset[str] | None = None) -> list[tuple[str, str]]:
     """(token, sounds) for each token of a lower-cased, NFC name; ``trads``
     forces the spelling traditions (else they are recognised)."""
     s = low
     if trads is None:
-        latin = _HAS_LATIN.search(low) is not None
-        trads = _detect_traditions(low) if latin else frozenset({"en"})
-        if _CYR.search(low) and detect_language(low) == "be":
-            trads = trads | {"be"}
+        trads = _traditions_of(low)
     reader = _reader(trads)
-    for spelling, pat, sound in reader.steps:
-        if spelling in s:
-            s = s.replace(spelling, sound) if pat is None else pat.sub(sound, s)
+    chars = set(s)
+    if not chars.isdisjoint(reader.firsts):
+        for first, spelling, pat, sound in reader.steps:
+            if first in chars and spelling in s:
+                s = s.replace(spelling, sound) if pat is None else pat.sub(sound, s)
     s = s.translate(reader.trans)
     out = []
     for tok, snd in zip(_SEP.split(low), _SEP.split(s), strict=False):
@@ -385,17 +405,19 @@ _PATRONYMIC = regex.compile(r"V[IJE]*(?:Č|C)[IJ]?$|V[IJ]?[ČC]S$|VNA$|ČNA$|IČ
 _FEMININE = regex.compile(r"(?:[AEIOU][VF]A|[IE]NA|[SZCČ]KA|[AOE][JI]A|ŠKA|SKAJA|CKAJA)$")
 
 
-_ALT_TRADITIONS: tuple[frozenset[str], ...] = (
-    frozenset({"de"}),
-    frozenset({"fr"}),
-    frozenset({"be"}),
-    frozenset({"sv"}),
-    frozenset({"hu"}),
-    frozenset({"en"}),
+# Other readings of a Latin token, tried when its own tradition gives no match: (letters that read
+# differently in that tradition, the tradition).
+_ALT_TRADITIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (re.compile(r"ch"), frozenset({"de"})),
+    (re.compile(r"ch|j|gu"), frozenset({"fr"})),
+    (re.compile(r"[ae]u|dz|ts|c"), frozenset({"be"})),
+    (re.compile(r"tj|sj"), frozenset({"sv"})),
+    (re.compile(r"sz|cs|zs|gy|ny"), frozenset({"hu"})),
+    (re.compile(r"c"), frozenset({"en"})),
 )
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class _Tok:
     text: str
     sounds: str
@@ -421,7 +443,9 @@ class _Tok:
         if self._alts is None:
             out: dict[str, str] = {}
             if self.latin:
-                for trads in _ALT_TRADITIONS:
+                for trigger, trads in _ALT_TRADITIONS:
+                    if trigger.search(self.text) is None:
+                        continue
                     for _, snd in _read(self.text, trads):
                         sk = _skeleton(_strip_endings(self, snd))
                         if sk and sk != self.skel:
@@ -436,41 +460,73 @@ def _strip_endings(tok: _Tok, snd: str) -> str:
     return snd
 
 
-def _lookup_given_any(tok: _Tok) -> _GivenForm | None:
-    g = _lookup_given(tok.sounds, tok.skel)
-    if g is not None or not tok.latin:
+@functools.cache
+def _given_max_skeleton() -> int:
+    return max((len(k) for k in _given_index()), default=0)
+
+
+def _lookup_given_any(text: str, sounds: str, skel: str, latin: bool) -> _GivenForm | None:
+    g = _lookup_given(sounds, skel)
+    if g is not None or not latin or len(skel) > _given_max_skeleton() + 1 or _SURNAME_END.search(sounds):
         return g
-    for trads in _ALT_TRADITIONS:
-        for _, snd in _read(tok.text, trads):
-            g = _lookup_given(snd, _skeleton(snd))
-            if g is not None:
-                return g
+    for trigger, trads in _ALT_TRADITIONS:
+        if trigger.search(text) is None:
+            continue
+        for _, snd in _read(text, trads):
+            sk = _skeleton(snd)
+            if sk in _given_index():
+                g = _lookup_given(snd, sk)
+                if g is not None:
+                    return g
     return None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _TokInfo:
+    sounds: str
+    skel: str
+    given: _GivenForm | None
+    feminine: bool
+    latin: bool
+    initial: bool
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
+    """What one token reads as in a name of the given traditions (None: no sounds)."""
+    snd = "".join(x for _, x in _read(t, trads))
+    if not snd:
+        return None
+    latin = not _CYR.match(t)
+    czech_fem = latin and t.endswith("ová") and len(snd) > 5
+    if czech_fem:  # Czech feminine -ová added to the surname (Rodninová = Rodnina, Žurovová = Žurova)
+        snd = snd[:-3]
+    sk = _skeleton(snd)
+    if len(t) == 1:
+        return _TokInfo(snd, sk, None, False, latin, True)
+    given: _GivenForm | None = None
+    if sk and not czech_fem:
+        given = _lookup_given_any(t, snd, sk, latin)
+        if given is None and latin and len(t) > 4 and _BALTIC_TEXT.search(t):
+            base = _baltic_base(t)
+            given = _lookup_given(base, _skeleton(base))
+    feminine = given is None and bool(sk) and (czech_fem or bool(_FEMININE.search(snd)))
+    return _TokInfo(snd, sk, given, feminine, latin, False)
+
+
 def _parse(name: str) -> list[_Tok]:
+    low = _prep(name)
+    trads = _traditions_of(low)
     toks: list[_Tok] = []
-    for t, snd in _read(_prep(name)):
-        if not snd:
+    for t in _SEP.split(low):
+        if not t:
             continue
-        latin = not _CYR.match(t)
-        czech_fem = latin and t.endswith("ová") and len(snd) > 5
-        if czech_fem:  # Czech feminine -ová added to the surname (Rodninová = Rodnina, Žurovová = Žurova)
-            snd = snd[:-3]
-        sk = _skeleton(snd)
-        tok = _Tok(t, snd, sk, latin=latin)
-        if len(t) == 1:
-            tok.initial = True
-        elif sk:
-            tok.given = _lookup_given_any(tok) if not czech_fem else None
-            if tok.given is None and latin and len(t) > 4 and _BALTIC_TEXT.search(t):
-                base = _baltic_base(t)
-                g = _lookup_given(base, _skeleton(base))
-                if g is not None:
-                    tok.given = g
-            if tok.given is None:
-                tok.feminine = czech_fem or bool(_FEMININE.search(snd))
-        toks.append(tok)
+        info = _token(t, trads)
+        if info is None:
+            continue
+        toks.append(
+            _Tok(t, info.sounds, info.skel, info.given, info.initial, False, info.feminine, info.latin)
+        )
     full = [i for i, t in enumerate(toks) if not t.initial]
     latin_full = [toks[i] for i in full if toks[i].latin]
     if len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
@@ -526,10 +582,10 @@ def claim(name: str) -> float:
         if _SLAVIC_END_CYR.search(low):
             return 0.95
         forms = _given_forms_lower()
-        if any(w in forms for w in regex.findall(r"\p{L}+", low)):
+        if any(w in forms for w in _WORDS.findall(low)):
             return 0.95
         return 0.6
-    words = regex.findall(r"\p{L}+", low)
+    words = _WORDS.findall(low)
     if not words:
         return 0.0
     if _LATIN_SLAVIC.search(name):
@@ -623,7 +679,7 @@ def _pair(x: _Tok, y: _Tok) -> tuple[int, str]:
 def _patronymics_agree(x: _Tok, y: _Tok) -> tuple[bool, str]:
     if x.skel == y.skel:
         return True, f"patronymic {x.text!r} ~ {y.text!r}: one skeleton {x.skel!r}"
-    stem_x, stem_y = regex.sub(r"(?:vs|vn|sn|s)$", "", x.skel), regex.sub(r"(?:vs|vn|sn|s)$", "", y.skel)
+    stem_x, stem_y = _PATRONYMIC_SUFFIX.sub("", x.skel), _PATRONYMIC_SUFFIX.sub("", y.skel)
     idx = _given_index()
     cx = {g.cls for g in idx.get(stem_x, ())}
     cy = {g.cls for g in idx.get(stem_y, ())}
