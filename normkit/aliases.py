@@ -35,7 +35,6 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from normkit.tables import Problem, Row, Table, TableError, data_path, parse_tsv, read_table
 
@@ -725,6 +724,14 @@ class AliasSet:
         return {k: frozenset(v) for k, v in out.items()}
 
     @functools.cached_property
+    def max_words(self) -> int:
+        """The most words (hyphen parts counted) in any listed spelling."""
+        return max(
+            (len(_TOKEN.findall(s)) for c, p in self.persons.items() for s in (c, *p.variants)),
+            default=1,
+        )
+
+    @functools.cached_property
     def canonical_surname(self) -> dict[str, str]:
         """Canonical -> its surname as written in the canonical."""
         return {c: s for c, p in self.persons.items() if (s := _surname(c, p.surname_first))}
@@ -741,43 +748,8 @@ class AliasSet:
                         out.update((form, form.lower(), form.upper(), form[:1].upper() + form[1:].lower()))
         return frozenset(t for t in out if t)
 
-    @functools.cached_property
-    def scanner(self) -> re.Pattern[str] | None:
-        """One compiled trie over :attr:`tokens`, matching whole words."""
-        if not self.tokens:
-            return None
-        return re.compile(r"(?<![^\W_])(?:" + _trie_regex(self.tokens) + r")(?![^\W_])")
-
 
 _TOKEN = re.compile(r"[^\W\d_]+")
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        end = "" in node
-        branches = sorted(k for k in node if k)
-        alts: list[str] = []
-        for ch in branches:
-            child = node[ch]
-            assert isinstance(child, dict)
-            alts.append(re.escape(ch) + emit(child))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            if len(alts) == 1 and len(body) == len(re.escape(branches[0])):
-                return body + "?"
-            return "(?:" + body + ")?"
-        return body
-
-    return emit(trie)
 
 
 _CACHE: dict[tuple[tuple[str, int, int], ...], AliasSet] = {}

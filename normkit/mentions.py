@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import regex
 
@@ -45,6 +46,8 @@ _NEXT = re.compile(r"(, |\. ?|[ \u00a0\u202f]|[-‐‑])(" + _WORD + r")")
 _PREV = regex.compile(r"(" + _WORD + r")(, |\. ?|[ \u00a0\u202f]|[-‐‑])", flags=regex.REVERSE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _HYPHEN = frozenset("-‐‑")
+_APOSTROPHE = re.compile(r"['’]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _MAX_RUN = 8
 
 _FENCE = re.compile(r"^[ \t]{0,3}(```+|~~~+)[^\n]*(?:\n|\Z)", re.M)
@@ -105,6 +108,13 @@ def _script(word: str) -> str:
     return ""
 
 
+def _list(names: Iterable[str]) -> str:
+    """At most three names, then how many more."""
+    items = sorted(names)
+    shown = ", ".join(items[:3])
+    return shown if len(items) <= 3 else f"{shown} and {len(items) - 3} more"
+
+
 def _cased(word: str) -> str:
     """'U' upper-initial, 'l' lower-initial, 'c' caseless script (Hangul, CJK)."""
     ch = word[0]
@@ -134,9 +144,7 @@ class _Rewriter:
         self.mentions: list[tuple[int, int, str, str]] = []
         self._fence_spans: list[tuple[int, int]] | None = None
         self.tokens = aset.tokens
-        self.max_span = min(
-            _MAX_RUN, 1 + max((len(_WORD_RE.findall(s)) for s in _spellings(aset)), default=1)
-        )
+        self.max_span = min(_MAX_RUN, 1 + aset.max_words)
 
     # -- protected regions -------------------------------------------------
 
@@ -174,7 +182,9 @@ class _Rewriter:
         toks = self.tokens
         if word in toks:
             return True
-        return any(p in toks for p in re.split(r"['’]", word))
+        if "'" in word or "’" in word:
+            return any(p in toks for p in _APOSTROPHE.split(word))
+        return False
 
     def _run(self, start: int, lower_bound: int) -> list[_Tok]:
         """The run of name-like words around the word at ``start``."""
@@ -271,7 +281,7 @@ class _Rewriter:
             self._apply(start, end, canonical, rule)
             return "done"
         if len(found) > 1:
-            self._note(start, end, f"ambiguous: listed for {', '.join(sorted(found))}")
+            self._note(start, end, f"ambiguous: listed for {_list(found)}")
             return "done"
         if j - i < 2:
             return None
@@ -290,7 +300,7 @@ class _Rewriter:
         if k in (_key(text[toks[i + 1].start : end]), _key(text[start : toks[j - 2].end])):
             return None
         if len(owners) > 1:
-            self._note(start, end, f"ambiguous: name_key {k!r} matches {', '.join(sorted(owners))}")
+            self._note(start, end, f"ambiguous: name_key {k!r} matches {_list(owners)}")
             return "done"
         (canonical,) = owners
         self.named.add(canonical)
@@ -312,7 +322,7 @@ class _Rewriter:
             self._note(
                 tok.start,
                 nxt.end,
-                f"looks like the surname of {', '.join(sorted(cands))} but is followed by {nxt.text!r}",
+                f"looks like the surname of {_list(cands)} but is followed by {nxt.text!r}",
             )
             return
         named = cands & self.named
@@ -320,15 +330,13 @@ class _Rewriter:
             (canonical,) = named
             why = "named in full earlier"
         elif len(named) > 1:
-            self._note(
-                tok.start, tok.end, f"ambiguous surname: {', '.join(sorted(named))} were named earlier"
-            )
+            self._note(tok.start, tok.end, f"ambiguous surname: {_list(named)} were named earlier")
             return
         elif len(cands) == 1:
             (canonical,) = cands
             why = "unique surname"
         else:
-            self._note(tok.start, tok.end, f"ambiguous surname: {', '.join(sorted(cands))}")
+            self._note(tok.start, tok.end, f"ambiguous surname: {_list(cands)}")
             return
         surname = self.aset.canonical_surname.get(canonical)
         if not surname:
@@ -354,20 +362,21 @@ class _Rewriter:
                 self._resolve_surname(toks, i)
             i += 1
 
-    def run(self, scanner: re.Pattern[str], first: int) -> str:
+    def run(self, anchors: list[tuple[int, int]]) -> str:
         text = self.text
+        tokens = self.tokens
         done = 0
-        for m in scanner.finditer(text, first):
-            a = m.start()
+        for a, b in anchors:
             if a < done:
                 continue
-            word = m.group()
-            if word[0].islower():
+            if text[a].islower():
                 # lowercase words start a run only when a listed word follows
-                nxt = a + len(word)
-                if text[nxt : nxt + 1] not in (" ", "-") or scanner.match(text, nxt + 1) is None:
+                if text[b : b + 1] not in (" ", "-"):
                     continue
-            elif a > 0 and text[a - 1] in "'’" and a > 1 and text[a - 2].isalpha():
+                nxt = _WORD_RE.match(text, b + 1)
+                if nxt is None or nxt.group() not in tokens:
+                    continue
+            elif a > 1 and text[a - 1] in "'’" and text[a - 2].isalpha():
                 continue  # a fragment after an apostrophe inside a word
             toks = self._run(a, done)
             if not toks:
@@ -393,33 +402,70 @@ class _Rewriter:
         return "".join(parts)
 
 
-@functools.lru_cache(maxsize=8)
-def _spellings_cached(aset_id: int, aset: AliasSet) -> tuple[str, ...]:
-    return tuple(s for c, p in aset.persons.items() for s in (c, *p.variants))
-
-
-def _spellings(aset: AliasSet) -> tuple[str, ...]:
-    return _spellings_cached(id(aset), aset)
-
-
 _NAMES_CASES = ("table", "match")
+
+
+_CHUNK = 1 << 20
+
+
+def _anchors(text: str, tokens: frozenset[str]) -> list[tuple[int, int]]:
+    """Start and end of every whole word of ``text`` that is a word of some
+    listed spelling, in text order.
+
+    The distinct whitespace-separated words are collected first (C-speed
+    ``str.split``), the listed words among them found, and only those are
+    searched for with ``str.find``: text without any listed word costs one
+    split.
+    """
+    present: set[str] = set()
+    seen: set[str] = set()
+    n = len(text)
+    lo = 0
+    while lo < n:
+        # chunks end at whitespace so no word is cut (a word longer than a chunk is cut, harmlessly:
+        # every hit is checked against the text below)
+        hi = min(n, lo + _CHUNK)
+        while hi < n and not text[hi].isspace() and hi - lo < 2 * _CHUNK:
+            hi += 1
+        chunk = text[lo:hi]
+        lo = hi
+        for w in set(chunk.split()) - seen:
+            seen.add(w)
+            if w in tokens:
+                present.add(w)
+            else:
+                present.update(t for t in _LETTERS.findall(w) if t in tokens)
+    if not present:
+        return []
+    out: list[tuple[int, int]] = []
+    for t in present:
+        size = len(t)
+        i = text.find(t)
+        while i >= 0:
+            j = i + size
+            if (i == 0 or not _wordish(text[i - 1])) and (j == n or not _wordish(text[j])):
+                out.append((i, j))
+            i = text.find(t, j)
+    out.sort()
+    return out
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
 
 
 def _prepare(
     text: str, aliases: tuple[str, ...], names_case: str, trace: Trace | None
-) -> tuple[_Rewriter, re.Pattern[str], int] | None:
+) -> tuple[_Rewriter, list[tuple[int, int]]] | None:
     if names_case not in _NAMES_CASES:
         raise ValueError(f"names_case must be one of {', '.join(_NAMES_CASES)}, not {names_case!r}")
     if not text:
         return None
     aset = load_aliases(tuple(aliases))
-    scanner = aset.scanner
-    if scanner is None:
+    anchors = _anchors(text, aset.tokens)
+    if not anchors:
         return None
-    m = scanner.search(text)
-    if m is None:
-        return None
-    return _Rewriter(text, aset, names_case, trace), scanner, m.start()
+    return _Rewriter(text, aset, names_case, trace), anchors
 
 
 def canonicalize_names(
@@ -449,8 +495,8 @@ def canonicalize_names(
     prepared = _prepare(text, aliases, names_case, trace)
     if prepared is None:
         return text
-    rewriter, scanner, first = prepared
-    return rewriter.run(scanner, first)
+    rewriter, anchors = prepared
+    return rewriter.run(anchors)
 
 
 def find_mentions(
@@ -464,6 +510,6 @@ def find_mentions(
     prepared = _prepare(text, aliases, names_case, None)
     if prepared is None:
         return []
-    rewriter, scanner, first = prepared
-    rewriter.run(scanner, first)
+    rewriter, anchors = prepared
+    rewriter.run(anchors)
     return rewriter.mentions
