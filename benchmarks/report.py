@@ -57,7 +57,7 @@ def table(res: CaseResult) -> str:
             lines.append(f"- **{verdict}** {t.goal}: {t.measured}")
         lines.append("")
     for n in res.notes:
-        lines.append(f"Note: {short(n, 600)}")
+        lines.append(f"Note: {short(n, 2000)}")
     for s in res.skipped:
         lines.append(f"Skipped: {short(s)}")
     if res.notes or res.skipped:
