@@ -173,22 +173,41 @@ def _cluster_run(src: Path, out: Path, workers: int, blocksize: str) -> dict[str
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        client.run(lambda: None)  # workers are up before timing starts
+        client.run(_warm_up)  # imports and tables load before timing starts
+        before = client.run(_cpu_seconds)
         started = time.perf_counter()
         dask.compute(*_dask_job(src, out, blocksize))
         seconds = time.perf_counter() - started
+        after = client.run(_cpu_seconds)
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    return {"seconds": seconds, "worker_mb": max(peaks.values()) / 1e6}
+    cpus = [after[w] - before[w] for w in after]
+    return {
+        "seconds": seconds,
+        "worker_mb": max(peaks.values()) / 1e6,
+        "busiest_cpu_s": max(cpus),
+    }
 
 
-def _serial_run(src: Path) -> float:
+def _warm_up() -> None:
     from normkit.corpus import clean_many
 
-    started = time.perf_counter()
+    list(clean_many(_WORDS))
+
+
+def _cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _serial_run(src: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of serial ``clean_many`` over the texts of ``src``."""
+    from normkit.corpus import clean_many
+
+    started, cpu = time.perf_counter(), time.process_time()
     with src.open(encoding="utf-8") as f:
         for _ in clean_many(json.loads(line)["text"] for line in f):
             pass
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
@@ -284,9 +303,9 @@ def run(quick: bool) -> list[dict[str, Any]]:
         except ImportError as exc:
             rows.append({"case": "dask", "system": "LocalCluster", "skipped": f"not installed: {exc}"})
             return rows
-        blocksize = "1MB" if quick else "4MB"
-        serial = _serial_run(big_path)
-        rs = row("dask", "clean_many (serial, no I/O)", big_docs, big_mb, serial)
+        blocksize = "512KB" if quick else "2MB"
+        serial, serial_cpu = _serial_run(big_path)
+        rs = row("dask", "clean_many (serial, no I/O)", big_docs, big_mb, serial, cpu_s=round(serial_cpu, 1))
         c1 = _cluster_run(big_path, tmp / "dask1", 1, blocksize)
         rc1 = row(
             "dask",
@@ -294,6 +313,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
             big_docs,
             big_mb,
             c1["seconds"],
+            busiest_worker_cpu_s=round(c1["busiest_cpu_s"], 1),
             peak_worker_mb=round(c1["worker_mb"]),
         )
         c2 = _cluster_run(big_path, tmp / "dask2", 2, blocksize)
@@ -303,8 +323,11 @@ def run(quick: bool) -> list[dict[str, Any]]:
             big_docs,
             big_mb,
             c2["seconds"],
-            ratio=round(rs["seconds"] / c2["seconds"], 2),
+            ratio=round(r1["seconds"] / c2["seconds"], 2),  # against normkit corpus --jobs 1
             ratio_vs_1_worker=round(rc1["seconds"] / c2["seconds"], 2),
+            ratio_vs_serial=round(rs["seconds"] / c2["seconds"], 2),
+            busiest_worker_cpu_s=round(c2["busiest_cpu_s"], 1),
+            idle_ratio_estimate=round(c1["busiest_cpu_s"] / c2["busiest_cpu_s"], 2),
             peak_worker_mb=round(c2["worker_mb"]),
         )
         for mb in sizes[:-1]:
