@@ -115,6 +115,7 @@ class _Syl:
     parts: tuple[str, str, str] = ("", "", "")  # spelling of initial, vowel, final
     source: str = "jamo_spellings.tsv"  # the table the reading comes from
     seg_pen: float = 0.0  # segmentation penalty: rarity of the syllable in given names
+    jamo: tuple[int, int, int] = (-1, -1, -1)  # (initial, vowel, final) of a Hangul syllable
 
 
 _RULES_SOURCE = "jamo_spellings.tsv"
@@ -128,7 +129,7 @@ def _best(o: Opts) -> int:
 @functools.lru_cache(maxsize=12000)
 def _hangul_syl(ch: str) -> _Syl:
     i, v, f = decompose(ch)
-    return _Syl({i: 0.0}, {v: 0.0}, {f: 0.0}, 0.0, _syl_class(i, v, f), ch, True)
+    return _Syl({i: 0.0}, {v: 0.0}, {f: 0.0}, 0.0, _syl_class(i, v, f), ch, True, jamo=(i, v, f))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -313,35 +314,36 @@ def _fold_latin(text: str) -> str:
     return _SEPARATORS.sub(" ", w)
 
 
+@functools.cache
+def _cyr_pattern() -> tuple[regex.Pattern[str], dict[str, str]]:
+    table = dict(_rules().cyr)
+    keys = sorted(table, key=lambda k: (-len(k), k))
+    return regex.compile("|".join(regex.escape(k) for k in keys)), table
+
+
+_CYR_VOWELS = frozenset("аеёиоуыэюяaeiouy")
+
+
 def cyrillic(text: str) -> str:
     """Read a Korean name written in Cyrillic as Latin letters (Kontsevich conventions).
+
+    ``е`` after a consonant reads "e", elsewhere "ye".
 
     >>> cyrillic("Ким Чен Ын")
     'kim chen eun'
     """
-    rules = _rules()
-    s = text.casefold().replace("ё", "ё")
-    out: list[str] = []
-    i, n = 0, len(s)
-    prev_letter = False
-    prev_vowel = False
-    while i < n:
-        for cy, la in rules.cyr:
-            if s.startswith(cy, i):
-                if cy == "е":
-                    la = "e" if prev_letter and not prev_vowel else "ye"
-                out.append(la)
-                i += len(cy)
-                prev_letter = True
-                prev_vowel = cy in "аеёиоуыэюя"
-                break
-        else:
-            ch = s[i]
-            out.append(ch)
-            prev_letter = ch.isalpha()
-            prev_vowel = False
-            i += 1
-    return "".join(out)
+    pattern, table = _cyr_pattern()
+    s = unicodedata.normalize("NFC", text.casefold())
+
+    def repl(m: regex.Match[str]) -> str:
+        cy = m.group()
+        if cy == "е":
+            k = m.start()
+            prev = s[k - 1] if k else " "
+            return "e" if prev.isalpha() and prev not in _CYR_VOWELS else "ye"
+        return table[cy]
+
+    return pattern.sub(repl, s)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -401,6 +403,7 @@ class _Parsed:
     comma: int  # number of words before a comma (0: none)
     ok: bool  # every word could be read
     readings: list[_Reading] | None = None  # filled by _readings
+    given_words: tuple[tuple[Seg, ...], ...] = ()  # words without surname-table readings
 
 
 def _empty() -> _Parsed:
@@ -467,14 +470,37 @@ def _parse_uncached(name: str) -> _Parsed:
         comma = 0
     if not ok:  # a word that does not read as Korean: not a Korean name
         return _Parsed(script, (), 0, False)
-    return _Parsed(script, tuple(words), comma, bool(words))
+    given_words = tuple(
+        tuple(sg for sg in w if all(x.source == _RULES_SOURCE for x in sg[1])) or w if len(w) > 1 else w
+        for w in words
+    )
+    return _Parsed(script, tuple(words), comma, bool(words), None, given_words)
+
+
+_SURNAME_MEMO: dict[tuple[str, ...], float] = {}
 
 
 def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
-    """Log prior that these syllables are a surname (-inf if no known surname fits)."""
-    rules = _rules()
+    """Log prior that these syllables are a surname (-inf if no known surname fits).
+
+    Scores of Latin spellings are kept in a bounded memo: a lexicon lookup per
+    spelling, never a cache of whole names.
+    """
     if not sy:
         return -_INF
+    if sy[0].hangul:
+        return _rules().surnames.get("".join(s.text for s in sy), -_INF)
+    k = (word or "", *(f"{s.text}|{s.source}" for s in sy))
+    v = _SURNAME_MEMO.get(k)
+    if v is None:
+        if len(_SURNAME_MEMO) > 50000:
+            _SURNAME_MEMO.clear()
+        v = _SURNAME_MEMO[k] = _surname_score_uncached(sy, word)
+    return v
+
+
+def _surname_score_uncached(sy: tuple[_Syl, ...], word: str | None) -> float:
+    rules = _rules()
     if sy[0].hangul:
         return rules.surnames.get("".join(s.text for s in sy), -_INF)
     if word is not None:
@@ -505,13 +531,8 @@ def _readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
     return p.readings[:limit]
 
 
-def _compute_readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
-    if not p.words:
-        return []
-    if p.script == "hangul":
-        syls = tuple(seg[0][1][0] for seg in p.words)
-        n = 2 if len(syls) >= 3 and syls[0].text + syls[1].text in _rules().compound else 1
-        return [_Reading(syls, 0.0, min(n, len(syls)))]
+def _orders(p: _Parsed) -> list[tuple[float, list[int], int]]:
+    """Word orders to read a romanised name in: (cost, order, number of surname words)."""
     words = p.words
     orders: list[tuple[float, list[int], int]] = []  # (cost, word order, surname words)
     nw = len(words)
@@ -535,20 +556,63 @@ def _compute_readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
             c_first, c_last = 0.5, 0.0
         orders.append((c_first, list(range(nw)), 1))
         orders.append((c_last, [nw - 1, *range(nw - 1)], 1))
+    return orders
+
+
+def _best_reading(p: _Parsed) -> _Reading | None:
+    """The cheapest reading (the first of :func:`_readings`), without building the others."""
+    if p.readings is not None:
+        return p.readings[0] if p.readings else None
+    if not p.words:
+        return None
+    if p.script == "hangul":
+        return _compute_readings(p)[0]
+    best: _Reading | None = None
+    for oc, order, nsurw in _orders(p):
+        cost, ns = oc, 0
+        syls: list[_Syl] = []
+        for k, wi in enumerate(order):
+            c, sy = p.words[wi][0] if k < nsurw else p.given_words[wi][0]
+            cost += c
+            syls.extend(sy)
+            if k < nsurw:
+                ns += len(sy)
+        if best is None or cost < best.cost:
+            best = _Reading(tuple(syls), cost, ns, order[0] == 0)
+    return best
+
+
+def _compute_readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
+    if not p.words:
+        return []
+    if p.script == "hangul":
+        syls = tuple(seg[0][1][0] for seg in p.words)
+        n = 2 if len(syls) >= 3 and syls[0].text + syls[1].text in _rules().compound else 1
+        return [_Reading(syls, 0.0, min(n, len(syls)))]
+    words = p.words
+    orders = _orders(p)
+    given_segs = p.given_words
     out: list[_Reading] = []
     for oc, order, nsurw in orders:
         combos: list[tuple[float, tuple[_Syl, ...], int]] = [(oc, (), 0)]
         for k, wi in enumerate(order):
-            wsegs = words[wi]
-            if k >= nsurw and len(wsegs) > 1:  # surname spellings read surnames only
-                wsegs = tuple(sg for sg in wsegs if all(x.source == _RULES_SOURCE for x in sg[1])) or wsegs
-            combos = [
-                (c1 + c2, p1 + p2, ns + (len(p2) if k < nsurw else 0))
-                for c1, p1, ns in combos
-                for c2, p2 in wsegs
-            ]
-            combos.sort(key=lambda x: x[0])
-            del combos[limit:]
+            if k < nsurw:
+                wsegs = words[wi]
+                if len(wsegs) == 1:
+                    c2, p2 = wsegs[0]
+                    combos = [(c1 + c2, p1 + p2, ns + len(p2)) for c1, p1, ns in combos]
+                    continue
+                combos = [(c1 + c2, p1 + p2, ns + len(p2)) for c1, p1, ns in combos for c2, p2 in wsegs]
+            else:
+                wsegs = given_segs[wi]  # surname spellings read surnames only
+                if len(wsegs) == 1:
+                    c2, p2 = wsegs[0]
+                    combos = [(c1 + c2, p1 + p2, ns) for c1, p1, ns in combos]
+                    continue
+                combos = [(c1 + c2, p1 + p2, ns) for c1, p1, ns in combos for c2, p2 in wsegs]
+            if len(combos) > limit:
+                combos.sort(key=lambda x: x[0])
+                del combos[limit:]
         written = order[0] == 0
         out.extend(_Reading(sy, c, ns, written) for c, sy, ns in combos)
     out.sort(key=lambda r: r.cost)
@@ -661,10 +725,9 @@ def _claim(name: str) -> float:
         return 0.0
     if nw > 5:
         return 0.0
-    readings = _readings(p, limit=2)
-    if not readings:
+    r = _best_reading(p)
+    if r is None:
         return 0.0
-    r = readings[0]
     nsyl = len(r.syls)
     if not 2 <= nsyl <= 6:
         return 0.0
@@ -706,14 +769,14 @@ def key(name: str) -> str:
     """
     try:
         p = _parse(name)
-        rs = _readings(p, limit=1)
-        if not rs:
+        best = _best_reading(p)
+        if best is None:
             if not any(c.isalpha() for c in name):
                 return ""
             from normkit.names import generic
 
             return generic.key(name)
-        return _key_from_reading(rs[0])
+        return _key_from_reading(best)
     except Exception:  # pragma: no cover - key must never raise
         return ""
 
@@ -737,9 +800,22 @@ _INITIAL_SOUND = 0.25  # cost of the initial-sound rule (리/이, 로/노)
 
 
 def _pair_cost(a: _Syl, b: _Syl, pos: int) -> tuple[float, str]:
-    # Two different Hangul syllables: only the initial-sound rule joins them.
-    if a.hangul and b.hangul and (a.vow.keys() != b.vow.keys() or a.fin.keys() != b.fin.keys()):
-        return _INF, "syllable"
+    if a.hangul:
+        a, b = b, a
+    if b.hangul:
+        # Two different Hangul syllables: only the initial-sound rule joins them.
+        if a.hangul and (a.vow.keys() != b.vow.keys() or a.fin.keys() != b.fin.keys()):
+            return _INF, "syllable"
+        bi, bv, bf = b.jamo
+        vc0 = a.vow.get(bv)
+        if vc0 is None:
+            return _INF, "vowel"
+        fc0 = a.fin.get(bf)
+        if fc0 is None:
+            return _INF, "final"
+        ic0 = a.ini.get(bi)
+        if ic0 is not None and ic0 == 0.0:
+            return vc0 + fc0, ""
     vc, vj = _opt_cost(a.vow, b.vow)
     if vc == _INF:
         return _INF, "vowel"
