@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write_docs:
         command = "python -m benchmarks --write-docs" + (" --quick" if args.quick else "")
         if chosen:
-            command += "".join(f" --only {c}" for c in chosen)
+            command += " --only " + ",".join(chosen)
         write_docs(DOCS, results, command, started)
         log(f"wrote {DOCS}")
     return 0
