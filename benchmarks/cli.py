@@ -268,7 +268,7 @@ def bench_stream(settings: Settings) -> CaseResult:
         lower_is_better=True,
         columns=("wall s", "MB/s"),
     )
-    timeout = 300.0 if settings.quick else 1800.0
+    timeout = 300.0 if settings.quick else 900.0
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "big.txt"
         free = shutil.disk_usage(tmp).free

@@ -125,6 +125,14 @@ def summary(results: Sequence[CaseResult]) -> str:
     return "\n".join(lines)
 
 
+# Why a step needs the whole document (shown for steps the registry flags so).
+_WHY_WHOLE = {
+    "whitespace": "runs of blank lines and the end of the text are judged across paragraph boundaries",
+    "names": "a surname alone is rewritten only when the full name appeared earlier in the same document",
+    "boilerplate": "lines are judged by their position in the document, repeats and their neighbours",
+}
+
+
 def _steps_section() -> str:
     try:
         from normkit.pipeline import PRESETS, available_steps, get_step
@@ -135,17 +143,18 @@ def _steps_section() -> str:
         "at a time, which is what lets `normkit clean` stream a large file. The flag is read from the",
         "step registry (`Step.whole_document`) when this page is written.",
         "",
-        "| step | whole document | summary |",
-        "|---|---|---|",
+        "| step | whole document | why | summary |",
+        "|---|---|---|---|",
     ]
     for name in available_steps():
         try:
             step = get_step(name)
         except Exception as exc:
-            lines.append(f"| `{name}` | ? | could not load: {type(exc).__name__} |")
+            lines.append(f"| `{name}` | ? | | could not load: {type(exc).__name__} |")
             continue
         summary_text = step.summary.replace("|", "\\|")
-        lines.append(f"| `{name}` | {'yes' if step.whole_document else 'no'} | {summary_text} |")
+        why = _WHY_WHOLE.get(name, "(not documented)") if step.whole_document else ""
+        lines.append(f"| `{name}` | {'yes' if step.whole_document else 'no'} | {why} | {summary_text} |")
     lines.append("")
     lines.append("Presets: " + "; ".join(f"`{k}` = {', '.join(v[0])}" for k, v in PRESETS.items()))
     return "\n".join(lines)
