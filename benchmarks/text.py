@@ -56,6 +56,37 @@ def _peers() -> list[tuple[str, Callable[[], Callable[[str], Any]]]]:
     ]
 
 
+def _step_rows(
+    res: CaseResult, docs: list[str], mb: list[float], warm: list[str], settings: Settings
+) -> None:
+    """Each step of the default preset alone (one call per document), and the
+    preset without its ``names`` step: where the preset's time goes."""
+    try:
+        from normkit.pipeline import PRESETS, Pipeline, get_step
+
+        steps = list(PRESETS["default"][0])
+    except Exception as exc:
+        res.skipped.append(f"per-step rows: {exc}")
+        return
+    if "names" in steps:
+        try:
+            rest = Pipeline([s for s in steps if s != "names"])
+            log("  default without names")
+            rate = measure_rate(rest, docs, settings, weights=mb, warmup=warm)
+            res.rows.append(Row("normkit default without `names`", rate, "MB/s", "ref"))
+        except Exception as exc:
+            res.skipped.append(f"default without names: {type(exc).__name__}: {exc}")
+    for name in steps:
+        try:
+            step = get_step(name)
+        except Exception as exc:
+            res.skipped.append(f"step {name}: {type(exc).__name__}: {exc}")
+            continue
+        log(f"  step {name}")
+        rate = measure_rate(step, docs, settings, weights=mb, warmup=warm)
+        res.rows.append(Row(f"  step `{name}` alone (one pass)", rate, "MB/s", "normkit"))
+
+
 def bench_text(settings: Settings) -> CaseResult:
     docs, source = corpora.news_docs(settings)
     mb = [len(d.encode("utf-8")) / 1e6 for d in docs]
@@ -77,6 +108,7 @@ def bench_text(settings: Settings) -> CaseResult:
                 "ref",
             )
         )
+    _step_rows(res, docs, mb, warm, settings)
     for label, make in _peers():
         try:
             f = make()
