@@ -145,6 +145,8 @@ class _Rules:
     given_by_class: dict[str, list[tuple[str, float]]]  # key class -> syllables with log priors
     surname_by_class: dict[str, list[str]]
     surname_syl: dict[str, tuple[_Syl, ...]]  # Latin surname spelling -> the surnames it writes
+    whole: dict[str, dict[str, list[Seg]]]  # script -> chunk -> segmentation when the chunk is one syllable
+    whole_word: dict[str, dict[str, list[Seg]]]  # the same, with surname-table readings first
 
 
 def _load_rules() -> _Rules:
@@ -266,7 +268,22 @@ def _load_rules() -> _Rules:
         given_by_class,
         surname_by_class,
         surname_syl,
+        *_whole_tables(syl, surname_syl),
     )
+
+
+def _whole_tables(
+    syl: dict[str, dict[str, _Syl]], surname_syl: dict[str, tuple[_Syl, ...]]
+) -> tuple[dict[str, dict[str, list[Seg]]], dict[str, dict[str, list[Seg]]]]:
+    whole: dict[str, dict[str, list[Seg]]] = {}
+    whole_word: dict[str, dict[str, list[Seg]]] = {}
+    for script, table in syl.items():
+        w = whole[script] = {text: [(sy.cost + 0.5, (sy,))] for text, sy in table.items()}
+        ww = whole_word[script] = dict(w)
+        for sp, sur in surname_syl.items():
+            if sp in w:
+                ww[sp] = [(0.5 * len(sur), sur), *w[sp]]
+    return whole, whole_word
 
 
 @functools.cache
@@ -356,6 +373,11 @@ class _Reading:
 
 def _segment(s: str, script: str, top: int = 3, *, surname: bool = True) -> list[Seg]:
     """The ``top`` cheapest ways to cut a run of letters into romanised syllables."""
+    return _segment_uncached(s, script, top, surname=surname)
+
+
+def _segment_uncached(s: str, script: str, top: int = 3, *, surname: bool = True) -> list[Seg]:
+    """The ``top`` cheapest ways to cut a run of letters into romanised syllables."""
     rules = _rules()
     table = rules.syl[script]
     whole = table.get(s)
@@ -404,6 +426,7 @@ class _Parsed:
     ok: bool  # every word could be read
     readings: list[_Reading] | None = None  # filled by _readings
     given_words: tuple[tuple[Seg, ...], ...] = ()  # words without surname-table readings
+    orders: list[tuple[float, list[int], int]] | None = None  # filled by _orders
 
 
 def _empty() -> _Parsed:
@@ -446,18 +469,30 @@ def _parse_uncached(name: str) -> _Parsed:
     folded = _fold_latin(text) if script == "lat" else _SEPARATORS.sub(" ", text)
     words: list[tuple[Seg, ...]] = []
     ok = True
+    rules = _rules()
+    whole, whole_word = rules.whole[script], rules.whole_word[script]
+    multi = False
     for w in folded.split():
+        if "-" not in w and "'" not in w:
+            segs = whole_word.get(w) or _segment(w, script)
+            if not segs:
+                ok = False
+                break
+            multi = multi or len(segs) > 1
+            words.append(tuple(segs))
+            continue
         segs_per_chunk: list[list[Seg]] = []
-        chunks = [c for c in w.replace("'", "-").split("-") if c]
-        for chunk in chunks:
-            segs_per_chunk.append(_segment(chunk, script, surname=len(chunks) == 1))
+        for chunk in w.replace("'", "-").split("-"):
+            if chunk:
+                segs_per_chunk.append(whole.get(chunk) or _segment(chunk, script, surname=False))
         if not segs_per_chunk:
             continue
-        if any(not s for s in segs_per_chunk):
+        if any(not sg for sg in segs_per_chunk):
             ok = False
-            continue
+            break
         if len(segs_per_chunk) == 1:
             words.append(tuple(segs_per_chunk[0]))
+            multi = multi or len(segs_per_chunk[0]) > 1
             continue
         combos: list[Seg] = [(0.0, ())]
         for segs in segs_per_chunk:
@@ -465,19 +500,23 @@ def _parse_uncached(name: str) -> _Parsed:
             if len(combos) > 4:
                 combos.sort(key=lambda x: x[0])
                 del combos[4:]
+        multi = multi or len(combos) > 1
         words.append(tuple(combos))
     if comma > len(words):
         comma = 0
     if not ok:  # a word that does not read as Korean: not a Korean name
         return _Parsed(script, (), 0, False)
+    tw = tuple(words)
+    if not multi:
+        return _Parsed(script, tw, comma, bool(words), None, tw)
     given_words = tuple(
         tuple(sg for sg in w if all(x.source == _RULES_SOURCE for x in sg[1])) or w if len(w) > 1 else w
         for w in words
     )
-    return _Parsed(script, tuple(words), comma, bool(words), None, given_words)
+    return _Parsed(script, tw, comma, bool(words), None, given_words)
 
 
-_SURNAME_MEMO: dict[tuple[str, ...], float] = {}
+_SURNAME_MEMO: dict[tuple[str, int, str, bool], float] = {}
 
 
 def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
@@ -490,7 +529,7 @@ def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
         return -_INF
     if sy[0].hangul:
         return _rules().surnames.get("".join(s.text for s in sy), -_INF)
-    k = (word or "", *(f"{s.text}|{s.source}" for s in sy))
+    k = (word or "".join([x.text for x in sy]), len(sy), sy[0].source, word is None)
     v = _SURNAME_MEMO.get(k)
     if v is None:
         if len(_SURNAME_MEMO) > 50000:
@@ -533,6 +572,12 @@ def _readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
 
 def _orders(p: _Parsed) -> list[tuple[float, list[int], int]]:
     """Word orders to read a romanised name in: (cost, order, number of surname words)."""
+    if p.orders is None:
+        p.orders = _compute_orders(p)
+    return p.orders
+
+
+def _compute_orders(p: _Parsed) -> list[tuple[float, list[int], int]]:
     words = p.words
     orders: list[tuple[float, list[int], int]] = []  # (cost, word order, surname words)
     nw = len(words)
