@@ -1,0 +1,496 @@
+"""Line features for the boilerplate classifier (language-independent).
+
+Each non-blank line of a document becomes a short vector of numbers that carry
+across languages and scripts: length (with CJK characters weighted as words),
+terminal punctuation (``. ! ? 。 ！ ？ ؟ । …`` and closing quotes), case shape
+(for cased scripts only), shares of digits and symbols, stopword density in
+the document's own language (lists in ``data/stopwords/``), link, e-mail,
+date and price shapes, list bullets, table layout, duplicates and position.
+A second pass adds the scores of the neighbouring lines (jusText's context
+idea, learned rather than hand-set), so a heading or a short caption between
+two paragraphs is kept while a run of short menu items is dropped.
+
+>>> feats = line_features(["* Home", "This is a sentence, with words in it."], "en")
+>>> feats[0][_F["bullet"]], feats[1][_F["term"]]
+(1.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import regex
+
+from normkit.tables import data_dir
+
+__all__ = [
+    "CONTEXT_FEATURES",
+    "FEATURES",
+    "context_features",
+    "detect_language",
+    "line_features",
+    "stopwords",
+]
+
+# ---------------------------------------------------------------------------
+# Stopwords
+
+
+@functools.cache
+def stopwords() -> dict[str, frozenset[str]]:
+    """Stopword lists by language code, from ``data/stopwords/<lang>.txt``.
+
+    >>> "the" in stopwords()["en"]
+    True
+    """
+    out: dict[str, frozenset[str]] = {}
+    folder = data_dir() / "stopwords"
+    if not folder.is_dir():  # pragma: no cover - broken install
+        return out
+    for path in sorted(folder.glob("*.txt")):
+        words = []
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            w = raw.strip()
+            if w and not w.startswith("#"):
+                words.append(unicodedata.normalize("NFC", w).lower())
+        out[path.stem] = frozenset(words)
+    return out
+
+
+# Languages written without spaces between words: their lists hold particles
+# that are counted inside runs of letters.
+_UNSPACED = ("ja", "th", "zh")
+
+
+@functools.cache
+def _word_index() -> dict[str, int]:
+    """word -> bit mask of the spaced languages listing it."""
+    index: dict[str, int] = {}
+    for bit, (lang, words) in enumerate(sorted(stopwords().items())):
+        if lang in _UNSPACED:
+            continue
+        for w in words:
+            index[w] = index.get(w, 0) | (1 << bit)
+    return index
+
+
+@functools.cache
+def _particle_pattern(lang: str) -> regex.Pattern[str]:
+    words = sorted(stopwords().get(lang, ()), key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(w) for w in words) or r"(?!)")
+
+
+_WORD = regex.compile(r"\w+")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
+_HANGUL_OR_CJK_DOC = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]{8}")
+
+
+def detect_language(lines: Sequence[str]) -> str:
+    """Guess the document's language from stopword hits of its longer lines;
+    ``""`` when no list fits (the stopword feature is then neutral).
+
+    >>> detect_language(["Der Hund und die Katze sind nicht in dem Haus."])
+    'de'
+    >>> detect_language(["これは日本語の文章です。私は東京に住んでいます。"])
+    'ja'
+    """
+    sample: list[str] = []
+    size = 0
+    for line in lines:
+        if len(line) >= 40:
+            sample.append(line)
+            size += len(line)
+            if size > 6000:
+                break
+    if not sample:
+        sample = list(lines[:50])
+    text = "\n".join(sample).lower()
+    if _HANGUL_OR_CJK_DOC.search(text):
+        n = max(1, len(_CJK.findall(text)))
+        if n * 4 > len(text) * 0.5:  # mostly unspaced script
+            best, score = "", 0.0
+            for lang in _UNSPACED:
+                if lang in stopwords():
+                    s = len(_particle_pattern(lang).findall(text)) / n
+                    if s > score:
+                        best, score = lang, s
+            return best if score > 0.05 else ""
+    index = _word_index()
+    langs = sorted(stopwords())
+    counts = [0] * len(langs)
+    words = _WORD.findall(text)
+    for w in words:
+        mask = index.get(w)
+        if mask:
+            bit = 0
+            while mask:
+                if mask & 1:
+                    counts[bit] += 1
+                mask >>= 1
+                bit += 1
+    if not words:
+        return ""
+    best_i = max(range(len(langs)), key=lambda i: counts[i])
+    if counts[best_i] < max(3, 0.08 * len(words)):
+        return ""
+    return langs[best_i]
+
+
+# ---------------------------------------------------------------------------
+# Own features of one line
+
+FEATURES: tuple[str, ...] = (
+    "bias",
+    "len_le8",
+    "len_le20",
+    "len_le40",
+    "len_le80",
+    "len_le160",
+    "loglen",
+    "words1",
+    "words_le3",
+    "words_le6",
+    "term",
+    "term_long",
+    "colon",
+    "ellipsis",
+    "bullet",
+    "bullet_nested",
+    "numbered",
+    "upper_start",
+    "titlecase",
+    "allcaps",
+    "digits",
+    "symbols",
+    "stop",
+    "stop_known",
+    "comma",
+    "url",
+    "email",
+    "sep",
+    "date",
+    "time",
+    "price",
+    "copyright",
+    "table",
+    "dup",
+    "pos",
+    "pos_head",
+    "pos_tail",
+    "quote",
+    "paren",
+)
+_F = {name: i for i, name in enumerate(FEATURES)}
+
+
+_TERMINAL = frozenset(".!?。！？؟।…;")
+_CLOSERS = "\"'”’»)]」』›\u201d\u2019 "
+_BULLETS = frozenset(("* ", "- ", "• ", "· ", "– ", "— ", "▪ ", "► ", "● "))
+_NESTED = frozenset(("+ ", "o "))
+_NUMBERED = re.compile(r"(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s")
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php)\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_SEP = re.compile(r"\s[|»›/·•>]\s|^[|»›]|[|»›]$")
+_SEP_CHARS = frozenset("|»›/·•>")
+_DATE = regex.compile(
+    r"\b(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}年|\d{1,2}月\d{1,2}日)"
+    r"|\b\d{1,2}\s?\p{L}{3,9}\.?,?\s\d{4}\b|\b\p{L}{3,9}\.?\s\d{1,2},\s\d{4}\b"
+)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
+_PRICE = re.compile(r"[$€£¥₩₽₹]\s?\d|\d\s?(?:[$€£¥₩₽₹]|USD|EUR|грн|руб|zł|Kč|kr)\b")
+_DIGIT = re.compile(r"\d")
+_SYMBOL = re.compile(r"[^\w\s]")
+_TABLE = re.compile(r"\S {3,}\S")
+_QUOTE_START = tuple("\"“„«'‘「『")
+_NFEAT = len(FEATURES)
+
+
+def _shape(text: str, n: int, idx: int, dup: int, lang: str, stops: frozenset[str]) -> list[float]:
+    """Own features of one stripped, non-empty line (see :data:`FEATURES`)."""
+    f = [0.0] * _NFEAT
+    f[0] = 1.0
+    length = len(text)
+    ascii_ = text.isascii()
+    cjk = 0 if ascii_ else len(_CJK.findall(text))
+    eff = length + 2 * cjk
+    if eff <= 8:
+        f[1] = 1.0
+    elif eff <= 20:
+        f[2] = 1.0
+    elif eff <= 40:
+        f[3] = 1.0
+    elif eff <= 80:
+        f[4] = 1.0
+    elif eff <= 160:
+        f[5] = 1.0
+    f[6] = math.log1p(eff) / 5.0
+    tokens = text.split()
+    nwords = len(tokens) + cjk // 2
+    if nwords <= 1:
+        f[7] = 1.0
+    if nwords <= 3:
+        f[8] = 1.0
+    elif nwords <= 6:
+        f[9] = 1.0
+    core = text.rstrip(_CLOSERS)
+    last = core[-1:]
+    if last in _TERMINAL and not core.endswith("..."):
+        f[10] = 1.0
+        if nwords >= 8:
+            f[11] = 1.0
+    elif last == ":" or last == "：":
+        f[12] = 1.0
+    if core.endswith(("...", "…")):
+        f[13] = 1.0
+    head = text[:2]
+    if head in _BULLETS:
+        f[14] = 1.0
+    elif head in _NESTED:
+        f[15] = 1.0
+    elif text[0].isalnum() and _NUMBERED.match(text):
+        f[16] = 1.0
+    # case shape, for cased scripts only
+    cased = 0
+    caps = 0
+    for tok in tokens[:12]:
+        c = tok[0]
+        if c.isupper():
+            cased += 1
+            caps += 1
+        elif c.islower():
+            cased += 1
+    if cased:
+        if text[0].isupper() or (not text[0].isalpha() and caps and tokens[0][0] != text[0]):
+            f[17] = 1.0
+        if cased >= 2:
+            f[18] = caps / cased
+        if length >= 4 and text.isupper():
+            f[19] = 1.0
+    has_digit = not text.isalpha() and _DIGIT.search(text) is not None
+    if has_digit:
+        f[20] = len(_DIGIT.findall(text)) / length
+    f[21] = len(_SYMBOL.findall(text)) / length
+    if lang:
+        if lang in _UNSPACED:
+            if cjk:
+                f[22] = min(1.0, 3.0 * len(_particle_pattern(lang).findall(text)) / cjk)
+        elif nwords >= 2:
+            words = _WORD.findall(text.lower())
+            if words:
+                f[22] = sum(map(stops.__contains__, words)) / len(words)
+        f[23] = 1.0
+    if nwords:
+        f[24] = min(1.0, (text.count(",") + text.count("，") + text.count("、")) / nwords * 4)
+    if ("http" in text or "www." in text or "." in text) and _URL.search(text):
+        f[25] = 1.0
+    if "@" in text and _EMAIL.search(text):
+        f[26] = 1.0
+    if not _SEP_CHARS.isdisjoint(text) and _SEP.search(text):
+        f[27] = 1.0
+    if has_digit:
+        if _DATE.search(text):
+            f[28] = 1.0
+        if ":" in text and _TIME.search(text):
+            f[29] = 1.0
+        if _PRICE.search(text):
+            f[30] = 1.0
+    if "©" in text or "(c)" in text or "(C)" in text:
+        f[31] = 1.0
+    if text[0] == "|" or ("   " in text and _TABLE.search(text)):
+        f[32] = 1.0
+    if dup > 1:
+        f[33] = math.log1p(dup - 1) / 2.0
+    pos = idx / max(1, n - 1)
+    f[34] = pos
+    if idx < 3:
+        f[35] = 1.0
+    if n - idx <= 3:
+        f[36] = 1.0
+    if text.startswith(_QUOTE_START):
+        f[37] = 1.0
+    if text[0] == "(" and core.endswith(")"):
+        f[38] = 1.0
+    return f
+
+
+def line_features(lines: Sequence[str], lang: str | None = None) -> list[list[float]]:
+    """Own features of each (stripped, non-empty) line of one document.
+
+    ``lang`` is a stopword-list code (``detect_language`` when ``None``).
+    """
+    if lang is None:
+        lang = detect_language(lines)
+    stops = stopwords().get(lang, frozenset()) if lang else frozenset()
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    n = len(lines)
+    return [_shape(line, n, i, counts[line], lang, stops) for i, line in enumerate(lines)]
+
+
+# ---------------------------------------------------------------------------
+# Context features (second pass)
+
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "ctx_bias",
+    "own",
+    "prev1",
+    "next1",
+    "win3",
+    "win10",
+    "win30",
+    "doc",
+    "before_mass",
+    "after_mass",
+    "none_before",
+    "none_after",
+    "bullets3",
+    "own_x_win3",
+    "max3",
+    "prose_before",
+    "prose_after",
+    "prose_near",
+    "own_x_after",
+    "own_x_before",
+    "prev_short",
+    "next_short",
+)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def context_features(
+    scores: Sequence[float], lines: Sequence[str], own: Sequence[Sequence[float]]
+) -> list[list[float]]:
+    """Context features from first-pass probabilities ``scores`` (0..1) of
+    each line, the lines' texts (for the mass of likely content before and
+    after) and their own features (for bullets and short lines around)."""
+    n = len(scores)
+    if n == 0:
+        return []
+    pre = [0.0]
+    for s in scores:
+        pre.append(pre[-1] + s)
+    mass = [0.0]
+    for s, line in zip(scores, lines, strict=True):
+        mass.append(mass[-1] + (len(line) if s > 0.5 else 0))
+    total_mass = mass[-1] or 1.0
+    bl = [0.0]
+    bi = _F["bullet"]
+    bn = _F["bullet_nested"]
+    tl = _F["term_long"]
+    short = [f[_F["len_le8"]] + f[_F["len_le20"]] for f in own]
+    prose = [scores[i] > 0.7 and own[i][tl] > 0 for i in range(n)]
+    last_prose = [-1] * n
+    k = -1
+    for i in range(n):
+        last_prose[i] = k
+        if prose[i]:
+            k = i
+    next_prose = [-1] * n
+    k = -1
+    for i in range(n - 1, -1, -1):
+        next_prose[i] = k
+        if prose[i]:
+            k = i
+    for f in own:
+        bl.append(bl[-1] + (1.0 if f[bi] or f[bn] else 0.0))
+    doc = pre[-1] / n
+
+    def win(i: int, k: int) -> float:
+        lo = max(0, i - k)
+        hi = min(n, i + k + 1)
+        cnt = hi - lo - 1
+        if cnt <= 0:
+            return doc
+        return (pre[hi] - pre[lo] - scores[i]) / cnt
+
+    out: list[list[float]] = []
+    for i, s in enumerate(scores):
+        w3 = win(i, 3)
+        before = mass[i] / total_mass
+        after = (total_mass - mass[i + 1]) / total_mass if mass[-1] else 0.0
+        lo, hi = max(0, i - 3), min(n, i + 4)
+        dp = i - last_prose[i] if last_prose[i] >= 0 else 0
+        dn = next_prose[i] - i if next_prose[i] >= 0 else 0
+        pb = math.log1p(dp) / 4 if dp else 1.5
+        pa = math.log1p(dn) / 4 if dn else 1.5
+        out.append(
+            [
+                1.0,
+                _logit(s) / 4,
+                scores[i - 1] if i > 0 else 0.0,
+                scores[i + 1] if i + 1 < n else 0.0,
+                w3,
+                win(i, 10),
+                win(i, 30),
+                doc,
+                before,
+                after,
+                1.0 if mass[i] == 0 else 0.0,
+                1.0 if mass[-1] and mass[i + 1] >= mass[-1] else 0.0,
+                (bl[hi] - bl[lo]) / (hi - lo),
+                s * w3,
+                max(scores[lo:hi]),
+                pb,
+                pa,
+                min(pb, pa),
+                s * after,
+                s * before,
+                short[i - 1] if i > 0 else 1.0,
+                short[i + 1] if i + 1 < n else 1.0,
+            ]
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The main-content span
+
+
+def best_span(scores: Sequence[float], weights: Sequence[float], threshold: float) -> tuple[int, int]:
+    """The run of lines ``[a, b]`` maximising ``sum((s - threshold) * (w + 1))``
+    (Kadane); ``(0, -1)`` when no line scores above ``threshold``.
+
+    >>> best_span([0.1, 0.9, 0.4, 0.8, 0.1], [1, 10, 1, 10, 1], 0.5)
+    (1, 3)
+    """
+    best = 0.0
+    cur = 0.0
+    start = 0
+    span = (0, -1)
+    for k, (s, w) in enumerate(zip(scores, weights, strict=True)):
+        v = (s - threshold) * (w + 1)
+        if cur <= 0:
+            cur = v
+            start = k
+        else:
+            cur += v
+        if cur > best:
+            best = cur
+            span = (start, k)
+    return span
+
+
+SPAN_FEATURES: tuple[str, ...] = ("in_span", "before_span", "after_span")
+
+
+def span_features(scores: Sequence[float], weights: Sequence[float], threshold: float) -> list[list[float]]:
+    """Whether each line lies in the best span, and how far before/after it."""
+    a, b = best_span(scores, weights, threshold)
+    out: list[list[float]] = []
+    for k in range(len(scores)):
+        if a <= k <= b:
+            out.append([1.0, 0.0, 0.0])
+        elif k < a:
+            out.append([0.0, math.log1p(a - k) / 3, 0.0])
+        else:
+            out.append([0.0, 0.0, math.log1p(k - b) / 3])
+    return out
