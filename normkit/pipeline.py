@@ -230,6 +230,7 @@ _BUILTIN: dict[str, tuple[str, bool]] = {
     "casefold": ("normkit.text:casefold", False),
     "collapse": ("normkit.text:collapse", False),
     "names": ("normkit.mentions:canonicalize_names", True),
+    "boilerplate": ("normkit.boilerplate:strip_boilerplate", True),
 }
 
 _REGISTRY: dict[str, Step] = {}
@@ -297,7 +298,7 @@ def available_steps() -> list[str]:
 # the list run later. Engines add their steps here (see CONTRIBUTING).
 PRESETS: dict[str, tuple[tuple[str, ...], Mapping[str, object]]] = {
     "default": (("unicode", "invisibles", "typography", "whitespace", "names"), {}),
-    "news": (("unicode", "invisibles", "typography", "whitespace", "names"), {}),
+    "news": (("unicode", "invisibles", "boilerplate", "typography", "whitespace", "names"), {}),
     "ascii": (("unicode", "invisibles", "typography", "names", "ascii", "whitespace"), {}),
     "key": (
         ("unicode", "invisibles", "ascii", "casefold", "collapse"),
