@@ -16,6 +16,7 @@ with a rule name that says which rule made it (``"typography:nbsp"``,
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib
 import re
@@ -294,12 +295,53 @@ def _typography_pass1(
 
 
 # Pass 2 (opt-in, context-dependent rules) leaves Markdown code alone: fenced
-# blocks, inline code spans and indented code lines.
-_CODE = (
-    r"(?P<code>^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=fence)[`~]*[ \t]*$"
-    r"|`+[^`\n]*`+"
-    r"|^(?:[ ]{4}|\t)[^\n]*$)"
-)
+# blocks, inline code spans and indented code lines. Every pattern here is
+# anchored so that a scan stays linear on any input.
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}+|~{3,}+)")
+_INLINE_CODE = re.compile(r"(?<!`)(`++)[^`\n]++\1(?!`)")
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t)[^\n]*+", re.M)
+
+
+def _code_spans(text: str) -> tuple[list[int], list[int]]:
+    """Sorted, merged (starts, ends) of the Markdown code in ``text``."""
+    spans: list[tuple[int, int]] = []
+    if "```" in text or "~~~" in text:
+        pos = 0
+        fence = ""
+        start = 0
+        for line in text.split("\n"):
+            end = pos + len(line) + 1
+            m = _FENCE.match(line)
+            if fence:
+                if (
+                    m
+                    and m.group(1)[0] == fence[0]
+                    and len(m.group(1)) >= len(fence)
+                    and not line[m.end() :].strip()
+                ):
+                    spans.append((start, min(end, len(text))))
+                    fence = ""
+            elif m:
+                fence, start = m.group(1), pos
+            pos = end
+        if fence:  # an unclosed fence runs to the end (CommonMark)
+            spans.append((start, len(text)))
+    if "`" in text:
+        spans.extend(m.span() for m in _INLINE_CODE.finditer(text))
+    if "    " in text or "\t" in text:
+        spans.extend(m.span() for m in _INDENTED_CODE.finditer(text))
+    spans.sort()
+    starts: list[int] = []
+    ends: list[int] = []
+    for st, en in spans:
+        if ends and st <= ends[-1]:
+            ends[-1] = max(ends[-1], en)
+        else:
+            starts.append(st)
+            ends.append(en)
+    return starts, ends
+
+
 _OPEN_CONTEXT = frozenset(" \t\n\r\f\v([{<\u00ab\u2039\u201c\u2018\u201e\u201a-\u2013\u2014/")
 _ELISION = re.compile(r"(?:\d\d(?!\d)|(?:tis|twas|em|til|n|bout|cause)(?![^\W_]))", re.I)
 
@@ -316,7 +358,7 @@ def _typography_pass2(quotes: str, dashes: str, ellipsis: str) -> re.Pattern[str
         alternatives.append(r"(?P<ellipsis>(?<!\.)\.\.\.(?!\.))")
     if not alternatives:
         return None
-    return re.compile(_CODE + "|" + "|".join(alternatives), re.M | re.S)
+    return re.compile("|".join(alternatives))
 
 
 def _curly(s: str, i: int, q: str, prev_out: str) -> tuple[str, str] | None:
@@ -422,12 +464,17 @@ def _typography_context(text: str, pattern: re.Pattern[str], trace: Trace | None
     last_end = -1
     last_out = ""
 
+    starts, ends = _code_spans(text)
+
     def decide(m: re.Match[str]) -> tuple[str, str]:
         nonlocal last_end, last_out
         kind = m.lastgroup
         found = m.group()
         out, rule = found, ""
-        if kind == "quote":
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < ends[k]:
+            pass  # inside Markdown code
+        elif kind == "quote":
             i = m.start()
             prev_out = last_out if last_end == i else (text[i - 1] if i else "")
             decided = _curly(text, i, found, prev_out)
@@ -863,11 +910,21 @@ _RR_JAMO = dict(
 
 def _builtin_hangul(run: str) -> str:
     out: list[str] = []
-    for ch in unicodedata.normalize("NFKC", run):
-        o = ord(ch) - 0xAC00
-        if 0 <= o < 11172:
+    for ch in unicodedata.normalize("NFC", run):
+        o = ord(ch)
+        if 0xAC00 <= o <= 0xD7A3:
+            o -= 0xAC00
             ini = _RR_INITIAL[o // 588]
             out.append(("" if ini == "-" else ini) + _RR_VOWEL[(o % 588) // 28] + _RR_FINAL[o % 28])
+        elif 0x1100 <= o <= 0x1112:  # conjoining initial consonants
+            out.append(_RR_INITIAL[o - 0x1100].strip("-"))
+        elif 0x1161 <= o <= 0x1175:  # conjoining vowels
+            out.append(_RR_VOWEL[o - 0x1161])
+        elif 0x11A8 <= o <= 0x11C2:  # conjoining final consonants
+            out.append(_RR_FINAL[o - 0x11A7])
+        elif 0xFFA0 <= o <= 0xFFDC:  # half-width jamo: NFKC gives conjoining jamo
+            folded = unicodedata.normalize("NFKC", ch)
+            out.append(ch if folded == ch else _builtin_hangul(folded))
         else:
             out.append(_RR_JAMO.get(ch, ch))
     return "".join(out)
