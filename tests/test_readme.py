@@ -18,10 +18,12 @@ def test_markdown_examples(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    globs: dict[str, object] = {}  # shared by the blocks of one page, as a reader runs them
     for n, block in enumerate(FENCE.findall(text)):
         if ">>>" not in block:
             continue
-        test = parser.get_doctest(block, {}, f"{path.name}[{n}]", str(path), 0)
-        runner.run(test)
+        test = parser.get_doctest(block, globs, f"{path.name}[{n}]", str(path), 0)
+        runner.run(test, clear_globs=False)
+        globs.update(test.globs)  # DocTest works on a copy
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} example(s) failed in {path.name}"

@@ -1,0 +1,78 @@
+"""A Sphinx directive that renders a table from normkit's ``data/`` folder.
+
+    ```{normkit-table} korean/surnames.tsv
+    :columns: hangul, rr, note
+    :limit: 40
+    ```
+
+The table is read with :func:`normkit.tables.read_table` at build time, so the
+documentation cannot drift from the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from normkit.tables import data_path, read_table
+
+
+class NormkitTable(SphinxDirective):
+    required_arguments = 1
+    option_spec = {  # noqa: RUF012
+        "columns": directives.unchanged,
+        "limit": directives.nonnegative_int,
+        "where": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        path = data_path(*self.arguments[0].split("/"))
+        self.env.note_dependency(str(path))
+        table = read_table(path)
+        if table.errors:
+            raise self.error("; ".join(str(e) for e in table.errors))
+        columns = [c.strip() for c in self.options.get("columns", ",".join(table.columns)).split(",")]
+        missing = [c for c in columns if c not in table.columns]
+        if missing:
+            raise self.error(f"{path.name} has no column(s) {', '.join(missing)}")
+        where = self.options.get("where")
+        rows = list(table.rows)
+        if where:
+            col, _, value = where.partition("=")
+            rows = [r for r in rows if r.get(col.strip()) == value.strip()]
+        limit = self.options.get("limit")
+        shown = rows if limit is None else rows[:limit]
+
+        tbl = nodes.table(classes=["normkit-table"])
+        group = nodes.tgroup(cols=len(columns))
+        tbl += group
+        for _ in columns:
+            group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        group += head
+        head += self._row(columns)
+        body = nodes.tbody()
+        group += body
+        for r in shown:
+            body += self._row([r.get(c) for c in columns])
+        caption = f"{self.arguments[0]}: {len(shown)} of {len(rows)} entries"
+        para = nodes.paragraph(text=caption)
+        return [para, tbl]
+
+    @staticmethod
+    def _row(cells: list[str]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += nodes.paragraph(text=cell)
+            row += entry
+        return row
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("normkit-table", NormkitTable)
+    return {"parallel_read_safe": True, "version": "1"}
