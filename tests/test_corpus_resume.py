@@ -34,7 +34,7 @@ def tree_bytes(path: Path) -> dict[str, bytes]:
 
 def make_corpus(tmp: Path, fmt: str) -> Path:
     texts = [
-        f"Document {i}\u00a0with  spaces\u200b and\n\n\n\nparagraphs {'é' * (i % 7)}  \n" for i in range(300)
+        f"Document {i}\u00a0with  spaces\u200b and\n\n\n\nparagraphs {'é' * (i % 7)}  \n" for i in range(600)
     ]
     if fmt == "jsonl":
         src = tmp / "in.jsonl"
