@@ -376,6 +376,14 @@ def _segment(s: str, script: str, top: int = 3, *, surname: bool = True) -> list
     return _segment_uncached(s, script, top, surname=surname)
 
 
+def _segment_misread(s: str, script: str) -> list[Seg]:
+    """A word that does not read, whose first letter l stands for a capital I (OCR and
+    typing confusion in lists: "O ln-chun" for "O In-chun")."""
+    if script == "lat" and len(s) > 1 and s[0] == "l" and s[1] not in "aeiouwy":
+        return [(c + 0.5, sy) for c, sy in _segment("i" + s[1:], script, surname=False)]
+    return []
+
+
 def _segment_uncached(s: str, script: str, top: int = 3, *, surname: bool = True) -> list[Seg]:
     """The ``top`` cheapest ways to cut a run of letters into romanised syllables."""
     rules = _rules()
@@ -474,7 +482,7 @@ def _parse_uncached(name: str) -> _Parsed:
     multi = False
     for w in folded.split():
         if "-" not in w and "'" not in w:
-            segs = whole_word.get(w) or _segment(w, script)
+            segs = whole_word.get(w) or _segment(w, script) or _segment_misread(w, script)
             if not segs:
                 ok = False
                 break
@@ -484,7 +492,11 @@ def _parse_uncached(name: str) -> _Parsed:
         segs_per_chunk: list[list[Seg]] = []
         for chunk in w.replace("'", "-").split("-"):
             if chunk:
-                segs_per_chunk.append(whole.get(chunk) or _segment(chunk, script, surname=False))
+                segs_per_chunk.append(
+                    whole.get(chunk)
+                    or _segment(chunk, script, surname=False)
+                    or _segment_misread(chunk, script)
+                )
         if not segs_per_chunk:
             continue
         if any(not sg for sg in segs_per_chunk):
