@@ -196,7 +196,7 @@ def _tables_for(system: str, lang: str) -> tuple[str, ...]:
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєѐѝ")
-_BE_HINT = regex.compile(r"[шжчцр]э|дзь|дзе|дзі")
+_BE_HINT = regex.compile(r"[шжчцр]э|дз[ьеіяюё]|ц[іяюё]|іч\b|[аоеё]ў|ўна\b")
 _UK_HINT = regex.compile(r"[сцз]ьк")
 _BG_HARD = regex.compile(r"ъ(?![еёюя'’])")
 
@@ -227,9 +227,11 @@ def detect_language(text: str) -> str | None:
     if "ў" in letters:
         return "be"
     if "і" in letters:
-        if "и" not in letters and ("ы" in letters or "э" in letters or "ё" in letters):
+        if "и" in letters:
+            return "uk"
+        if letters & set("ыэё") or _BE_HINT.search(low):
             return "be"
-        if "и" not in letters and "щ" not in letters and "ь" not in letters and "е" not in letters:
+        if not letters & set("щье"):  # Belarusian has no щ; without и, ь or е nothing points to Ukrainian
             return "be"
         return "uk"
     if _BE_HINT.search(low) and "и" not in letters and "щ" not in letters:
