@@ -125,30 +125,100 @@ def _guarded(func: Callable[[Any], object]) -> Callable[[Any], object]:
     return call
 
 
-def measure_rate(
-    func: Callable[[Any], object],
+def _one_repeat(
+    f: Callable[[Any], object],
     items: Sequence[Any],
-    settings: Settings,
-    *,
-    weights: Sequence[float] | None = None,
-    before_each: Callable[[], None] | None = None,
-    warmup: Iterable[Any] = (),
-    guard: bool = False,
-) -> float:
-    """Best rate over repeats, ``sum(weights of processed items) / seconds``.
+    w: Sequence[float],
+    budget: float,
+    before_each: Callable[[], None] | None,
+    warm: Sequence[Any],
+) -> tuple[float, float]:
+    """One timed pass over ``items`` (stopping once ``budget`` seconds are spent):
+    (items/s, weight/s)."""
+    if before_each is not None:
+        before_each()
+    for x in warm:
+        f(x)
+    gc.collect()
+    perf = time.perf_counter
+    n = len(items)
+    chunk = 1
+    done = 0
+    total = 0.0
+    start = perf()
+    elapsed = 0.0
+    while done < n:
+        end = min(n, done + chunk)
+        for i in range(done, end):
+            f(items[i])
+        total += sum(w[done:end])
+        done = end
+        elapsed = perf() - start
+        if elapsed > budget:
+            break
+        if elapsed < budget / 50:
+            chunk = min(chunk * 2, 4096)
+    elapsed = max(elapsed, 1e-9)
+    return done / elapsed, total / elapsed
 
-    The best repeat is the one least disturbed by other processes on the
-    machine (as ``timeit`` recommends taking the minimum time).
 
-    Each repeat goes through ``items`` in order and stops early once the time
-    budget is spent (so slow peers are measured on a prefix). ``weights``
-    defaults to 1 per item (items/s); pass byte sizes for bytes/s.
-    ``before_each`` runs before every repeat, outside the timing (used to
-    clear caches), followed by ``warmup`` calls, also untimed.
-    """
-    return measure_rates(
-        func, items, settings, weights=weights, before_each=before_each, warmup=warmup, guard=guard
-    )[1]
+@dataclasses.dataclass
+class _Job:
+    row: Row
+    func: Callable[[Any], object]
+    items: Sequence[Any]
+    weights: Sequence[float]
+    before_each: Callable[[], None] | None
+    warmup: Sequence[Any]
+    value: str  # "weight": Row.value is weight/s; "items": Row.value is items/s
+    extra: str | None  # Row.extra key for the other rate
+    results: list[tuple[float, float]] = dataclasses.field(default_factory=list)
+
+
+class Suite:
+    """Systems measured together: repeat ``r`` of every system runs before
+    repeat ``r + 1`` of any, so a burst of load on a shared machine hits all of
+    them alike; each row gets its best repeat (the least disturbed one, as
+    ``timeit`` advises)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.jobs: list[_Job] = []
+
+    def add(
+        self,
+        row: Row,
+        func: Callable[[Any], object],
+        items: Sequence[Any],
+        *,
+        weights: Sequence[float] | None = None,
+        before_each: Callable[[], None] | None = None,
+        warmup: Iterable[Any] = (),
+        guard: bool = False,
+        value: str = "weight",
+        extra: str | None = None,
+    ) -> Row:
+        if not items:
+            raise Skip("no input items")
+        f = _guarded(func) if guard else func
+        w = weights if weights is not None else [1.0] * len(items)
+        self.jobs.append(_Job(row, f, items, w, before_each, list(warmup), value, extra))
+        return row
+
+    def run(self) -> None:
+        for _ in range(max(1, self.settings.repeats)):
+            for job in self.jobs:
+                log(f"  {job.row.system.strip()}")
+                job.results.append(
+                    _one_repeat(
+                        job.func, job.items, job.weights, self.settings.budget, job.before_each, job.warmup
+                    )
+                )
+        for job in self.jobs:
+            item_rate, weight_rate = max(job.results, key=lambda r: r[1])
+            job.row.value = weight_rate if job.value == "weight" else item_rate
+            if job.extra is not None:
+                job.row.extra[job.extra] = item_rate if job.value == "weight" else weight_rate
 
 
 def measure_rates(
@@ -161,44 +231,39 @@ def measure_rates(
     warmup: Iterable[Any] = (),
     guard: bool = False,
 ) -> tuple[float, float]:
-    """Like :func:`measure_rate`, but return (items/s, weight/s) of the best repeat."""
+    """(items/s, weight/s) of the best of ``settings.repeats`` passes; see :class:`Suite`."""
     if not items:
         raise Skip("no input items")
     f = _guarded(func) if guard else func
     w = weights if weights is not None else [1.0] * len(items)
     warm = list(warmup)
-    item_rates: list[float] = []
-    rates: list[float] = []
-    budget = settings.budget
-    perf = time.perf_counter
-    n = len(items)
-    for _ in range(max(1, settings.repeats)):
-        if before_each is not None:
-            before_each()
-        for x in warm:
-            f(x)
-        gc.collect()
-        chunk = 1
-        done = 0
-        total = 0.0
-        start = perf()
-        elapsed = 0.0
-        while done < n:
-            end = min(n, done + chunk)
-            for i in range(done, end):
-                f(items[i])
-            total += sum(w[done:end])
-            done = end
-            elapsed = perf() - start
-            if elapsed > budget:
-                break
-            if elapsed < budget / 50:
-                chunk = min(chunk * 2, 4096)
-        elapsed = max(elapsed, 1e-9)
-        item_rates.append(done / elapsed)
-        rates.append(total / elapsed)
-    best = max(range(len(rates)), key=rates.__getitem__)
-    return item_rates[best], rates[best]
+    results = [
+        _one_repeat(f, items, w, settings.budget, before_each, warm) for _ in range(max(1, settings.repeats))
+    ]
+    return max(results, key=lambda r: r[1])
+
+
+def measure_rate(
+    func: Callable[[Any], object],
+    items: Sequence[Any],
+    settings: Settings,
+    *,
+    weights: Sequence[float] | None = None,
+    before_each: Callable[[], None] | None = None,
+    warmup: Iterable[Any] = (),
+    guard: bool = False,
+) -> float:
+    """Best rate over repeats, ``sum(weights of processed items) / seconds``.
+
+    Each repeat goes through ``items`` in order and stops early once the time
+    budget is spent (so slow peers are measured on a prefix). ``weights``
+    defaults to 1 per item (items/s); pass byte sizes for bytes/s.
+    ``before_each`` runs before every repeat, outside the timing (used to
+    clear caches), followed by ``warmup`` calls, also untimed.
+    """
+    return measure_rates(
+        func, items, settings, weights=weights, before_each=before_each, warmup=warmup, guard=guard
+    )[1]
 
 
 def fmt_rate(value: float | None, unit: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from benchmarks import corpora
-from benchmarks.common import CaseResult, Row, Settings, Skip, import_peer, log, measure_rate, ratio
+from benchmarks.common import CaseResult, Row, Settings, Skip, Suite, import_peer, log, ratio
 
 WARMUP_NAMES = (
     "Warm Up-name",
@@ -111,8 +111,9 @@ def _split(items: list[Any], extra: Sequence[Any]) -> tuple[list[Any], list[Any]
     return items[:-w], [*extra, *items[-w:]]
 
 
-def _prefix(rate: float, settings: Settings, n: int) -> int:
-    return min(n, int(rate * settings.budget * 1.2) + 16)
+def _warm_share(settings: Settings, n: int) -> int:
+    """How many items "caching on" times (after seeing them once, untimed)."""
+    return min(n, int(5_000 * settings.budget) + 16)
 
 
 def _by_family(
@@ -134,28 +135,34 @@ def bench_name_key(settings: Settings) -> CaseResult:
     items, source = corpora.names(settings)
     items, warm = _split(items, WARMUP_NAMES)
     res = CaseResult("name_key", f"Name keys on {len(items):,} distinct names ({source})", "names/s")
-    log("  name_key (caching off)")
-    off = measure_rate(name_key, items, settings, before_each=clear_normkit_caches, warmup=warm)
-    res.rows.append(Row("normkit name_key, caching off", off, "names/s", "ref"))
-    log("  name_key (caching on)")
-    k = _prefix(off, settings, len(items))
-    on = measure_rate(name_key, items[:k], settings, warmup=items[:k])
-    res.rows.append(Row("normkit name_key, caching on", on, "names/s", "ref"))
+    suite = Suite(settings)
+    off = suite.add(
+        Row("normkit name_key, caching off", None, "names/s", "ref"),
+        name_key,
+        items,
+        before_each=clear_normkit_caches,
+        warmup=warm,
+    )
+    seen = items[: _warm_share(settings, len(items))]
+    res.rows += [
+        off,
+        suite.add(Row("normkit name_key, caching on", None, "names/s", "ref"), name_key, seen, warmup=seen),
+    ]
     for fam, group in sorted(_by_family(items, origin, lambda x: x).items()):
-        rate = measure_rate(name_key, group, settings, before_each=clear_normkit_caches, warmup=warm)
-        res.rows.append(Row(f"  name_key off, {fam} names ({len(group):,})", rate, "names/s", "normkit"))
+        row = Row(f"  name_key off, {fam} names ({len(group):,})", None, "names/s", "normkit")
+        res.rows.append(suite.add(row, name_key, group, before_each=clear_normkit_caches, warmup=warm))
     for label, make in _key_peers():
         try:
             f = make()
         except Skip as exc:
             res.skipped.append(f"{label}: {exc}")
             continue
-        log(f"  {label}")
-        res.rows.append(Row(label, measure_rate(f, items, settings, guard=True, warmup=warm), "names/s"))
+        res.rows.append(suite.add(Row(label, None, "names/s"), f, items, guard=True, warmup=warm))
+    suite.run()
     caches = [n for n, _ in normkit_caches()]
     res.notes.append("caches cleared for 'off': " + (", ".join(caches) if caches else "none found"))
     res.add_target(
-        "name_key >= 50,000 names/s, caching off (issues 3/4)", off, lambda v: v >= 50_000, "{:,.0f}/s"
+        "name_key >= 50,000 names/s, caching off (issues 3/4)", off.value, lambda v: v >= 50_000, "{:,.0f}/s"
     )
     return res
 
@@ -195,33 +202,41 @@ def bench_same_name(settings: Settings) -> CaseResult:
     def run(p: tuple[str, str]) -> bool:
         return same_name(p[0], p[1])
 
-    log("  same_name (caching off)")
-    off = measure_rate(run, items, settings, before_each=clear_normkit_caches, warmup=warm)
-    res.rows.append(Row("normkit same_name, caching off", off, "pairs/s", "ref"))
-    log("  same_name (caching on)")
-    k = _prefix(off, settings, len(items))
-    on = measure_rate(run, items[:k], settings, warmup=items[:k])
-    res.rows.append(Row("normkit same_name, caching on", on, "pairs/s", "ref"))
+    suite = Suite(settings)
+    off = suite.add(
+        Row("normkit same_name, caching off", None, "pairs/s", "ref"),
+        run,
+        items,
+        before_each=clear_normkit_caches,
+        warmup=warm,
+    )
+    seen = items[: _warm_share(settings, len(items))]
+    res.rows += [
+        off,
+        suite.add(Row("normkit same_name, caching on", None, "pairs/s", "ref"), run, seen, warmup=seen),
+    ]
     for fam, group in sorted(_by_family(items, origin, lambda p: p[0]).items()):
-        rate = measure_rate(run, group, settings, before_each=clear_normkit_caches, warmup=warm)
-        res.rows.append(Row(f"  same_name off, {fam} pairs ({len(group):,})", rate, "pairs/s", "normkit"))
+        row = Row(f"  same_name off, {fam} pairs ({len(group):,})", None, "pairs/s", "normkit")
+        res.rows.append(suite.add(row, run, group, before_each=clear_normkit_caches, warmup=warm))
     try:
         score, build = _logic_v2()
-        log("  nomenklatura logic-v2")
+        log("  building FollowTheMoney entities for logic-v2")
         # entities are built outside the timing (a caller would already have them)
         n = min(len(items), max(200, int(20_000 * settings.budget / 2)))
         ents = [build(a, b) for a, b in items[:n]]
         warm_ents = [build(a, b) for a, b in warm[:200]]
-        rate = measure_rate(score, ents, settings, warmup=warm_ents)
-        res.rows.append(Row("nomenklatura logic-v2 compare", rate, "pairs/s"))
+        res.rows.append(
+            suite.add(Row("nomenklatura logic-v2 compare", None, "pairs/s"), score, ents, warmup=warm_ents)
+        )
     except Skip as exc:
         res.skipped.append(f"nomenklatura logic-v2: {exc}")
+    suite.run()
     res.add_target(
-        "same_name >= 20,000 pairs/s, caching off (issues 3/4)", off, lambda v: v >= 20_000, "{:,.0f}/s"
+        "same_name >= 20,000 pairs/s, caching off (issues 3/4)", off.value, lambda v: v >= 20_000, "{:,.0f}/s"
     )
     res.add_target(
         "same_name >= 10x nomenklatura logic-v2 (caching off)",
-        ratio(off, res.value("nomenklatura logic-v2 compare")),
+        ratio(off.value, res.value("nomenklatura logic-v2 compare")),
         lambda r: r >= 10,
         "{:.2f}x",
     )

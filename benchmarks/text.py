@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import corpora
-from benchmarks.common import CaseResult, Row, Settings, Skip, import_peer, log, measure_rate, ratio
+from benchmarks.common import CaseResult, Row, Settings, Skip, Suite, import_peer, ratio
 
 
 def _normkit_clean(preset: str) -> Callable[[str], str]:
@@ -56,9 +56,7 @@ def _peers() -> list[tuple[str, Callable[[], Callable[[str], Any]]]]:
     ]
 
 
-def _step_rows(
-    res: CaseResult, docs: list[str], mb: list[float], warm: list[str], settings: Settings
-) -> None:
+def _step_rows(res: CaseResult, suite: Suite, docs: list[str], mb: list[float], warm: list[str]) -> None:
     """Each step of the default preset alone (one call per document), and the
     preset without its ``names`` step: where the preset's time goes."""
     try:
@@ -71,9 +69,8 @@ def _step_rows(
     if "names" in steps:
         try:
             rest = Pipeline([s for s in steps if s != "names"])
-            log("  default without names")
-            rate = measure_rate(rest, docs, settings, weights=mb, warmup=warm)
-            res.rows.append(Row("normkit default without `names`", rate, "MB/s", "ref"))
+            row = Row("normkit default without `names`", None, "MB/s", "ref")
+            res.rows.append(suite.add(row, rest, docs, weights=mb, warmup=warm))
         except Exception as exc:
             res.skipped.append(f"default without names: {type(exc).__name__}: {exc}")
     for name in steps:
@@ -82,9 +79,8 @@ def _step_rows(
         except Exception as exc:
             res.skipped.append(f"step {name}: {type(exc).__name__}: {exc}")
             continue
-        log(f"  step {name}")
-        rate = measure_rate(step, docs, settings, weights=mb, warmup=warm)
-        res.rows.append(Row(f"  step `{name}` alone (one pass)", rate, "MB/s", "normkit"))
+        row = Row(f"  step `{name}` alone (one pass)", None, "MB/s", "normkit")
+        res.rows.append(suite.add(row, step, docs, weights=mb, warmup=warm))
 
 
 def bench_text(settings: Settings) -> CaseResult:
@@ -93,32 +89,25 @@ def bench_text(settings: Settings) -> CaseResult:
     # untimed warm-up: the seeds name Korean and Slavic persons, so every lazy table loads here
     warm = [*corpora.seed_texts(), *docs[-3:]]
     res = CaseResult("text", f"Presets on news text ({sum(mb):.1f} MB, {len(docs)} docs: {source})", "MB/s")
+    suite = Suite(settings)
     for preset in ("default", "news"):
         try:
             f = _normkit_clean(preset)
         except Skip as exc:
             res.skipped.append(f"normkit {preset}: {exc}")
             continue
-        log(f"  normkit {preset}")
         res.rows.append(
-            Row(
-                f"normkit {preset}",
-                measure_rate(f, docs, settings, weights=mb, warmup=warm),
-                "MB/s",
-                "ref",
-            )
+            suite.add(Row(f"normkit {preset}", None, "MB/s", "ref"), f, docs, weights=mb, warmup=warm)
         )
-    _step_rows(res, docs, mb, warm, settings)
+    _step_rows(res, suite, docs, mb, warm)
     for label, make in _peers():
         try:
             f = make()
         except Skip as exc:
             res.skipped.append(f"{label}: {exc}")
             continue
-        log(f"  {label}")
-        res.rows.append(
-            Row(label, measure_rate(f, docs, settings, weights=mb, guard=True, warmup=warm), "MB/s")
-        )
+        res.rows.append(suite.add(Row(label, None, "MB/s"), f, docs, weights=mb, guard=True, warmup=warm))
+    suite.run()
     default = res.value("normkit default")
     res.add_target(
         "default >= 5x ftfy.fix_text", ratio(default, res.value("ftfy.fix_text")), lambda r: r >= 5, "{:.2f}x"
@@ -186,23 +175,21 @@ def bench_names_step(settings: Settings) -> CaseResult:
             res.notes.append(
                 f"the generated table did not rewrite {probe!r} (got {out!r}); timing still shown"
             )
-        log("  names step")
+        suite = Suite(settings)
         res.rows.append(
-            Row(
-                "normkit names step",
-                measure_rate(run, docs, settings, weights=mb, warmup=warm),
-                "MB/s",
-                "ref",
-            )
+            suite.add(Row("normkit names step", None, "MB/s", "ref"), run, docs, weights=mb, warmup=warm)
         )
         floor = import_peer("regex").compile(r"[^\S\n]+")
         res.rows.append(
-            Row(
-                "regex.sub whitespace (floor)",
-                measure_rate(functools.partial(floor.sub, " "), docs, settings, weights=mb, warmup=warm),
-                "MB/s",
+            suite.add(
+                Row("regex.sub whitespace (floor)", None, "MB/s"),
+                functools.partial(floor.sub, " "),
+                docs,
+                weights=mb,
+                warmup=warm,
             )
         )
+        suite.run()  # inside the with: the table file must still exist
     res.add_target(
         "names step >= 5 MB/s (issue 5)", res.value("normkit names step"), lambda v: v >= 5, "{:.2f} MB/s"
     )
