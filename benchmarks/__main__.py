@@ -46,19 +46,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def run_case(name: str, settings: Settings) -> CaseResult | None:
+def run_case(name: str, settings: Settings) -> CaseResult:
     module, _, func = CASES[name].partition(":")
     started = time.perf_counter()
     log(f"[{name}]")
     try:
         result: CaseResult = getattr(importlib.import_module(module), func)(settings)
     except Skip as exc:
-        print(f"### {name}: skipped: {short(exc)}\n", flush=True)
-        return None
+        result = CaseResult(name, f"skipped: {short(exc)}", "")
     except Exception as exc:
         traceback.print_exc()
-        print(f"### {name}: skipped: failed with {type(exc).__name__}: {short(exc)}\n", flush=True)
-        return None
+        result = CaseResult(name, f"skipped: failed with {type(exc).__name__}: {short(exc)}", "")
     log(f"[{name}] {time.perf_counter() - started:.1f} s")
     print(table(result), flush=True)
     return result
@@ -87,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return 0
     started = datetime.datetime.now(datetime.UTC)
-    results = [r for name in (chosen or list(CASES)) if (r := run_case(name, settings)) is not None]
+    results = [run_case(name, settings) for name in (chosen or list(CASES))]
     if args.write_docs:
         command = "python -m benchmarks --write-docs" + (" --quick" if args.quick else "")
         if chosen:
