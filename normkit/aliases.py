@@ -979,6 +979,7 @@ class Suggestion:
     counts: tuple[int, int]
     examples: tuple[tuple[str, int, str], ...]
     known: str = ""
+    labels: tuple[str, str] = ("", "")
 
     def row(self) -> str:
         return f"{self.canonical}\t{self.variant}\t\tsuggested: {self.reason}"
@@ -1028,6 +1029,7 @@ def suggest(
     from normkit.names import name_key
 
     seen: dict[str, _Seen] = {}
+    fulls: dict[str, _Seen] = {}
     lower: set[str] = set()
     for f in _corpus_files(paths):
         try:
@@ -1037,17 +1039,30 @@ def suggest(
         for lineno, line in enumerate(text.splitlines(), start=1):
             run: list[tuple[str, bool]] = []
             prev_end = -1
+
+            def flush(run: list[tuple[str, bool]], where: tuple[str, int, str]) -> None:
+                names = [w for w, _ in run]
+                for size in (2, 3):
+                    if len(names) >= size:
+                        full = " ".join(names[-size:])
+                        fs = fulls.setdefault(full, _Seen())
+                        fs.count += 1
+                        if len(fs.examples) < examples:
+                            fs.examples.append(where)
+
             for m in _CORPUS_WORD.finditer(line):
                 word = _POSSESSIVE_END.sub("", m.group())
                 ch = word[0]
                 if ch.islower():
                     lower.add(_fold(word))
+                    flush(run, (str(f), lineno, line.strip()))
                     run = []
                     continue
                 initial = bool(_SENTENCE_END.search(line[: m.start()])) and not (
                     run and prev_end == m.start() - 1
                 )
                 if not (run and prev_end == m.start() - 1 and line[prev_end] == " "):
+                    flush(run, (str(f), lineno, line.strip()))
                     run = []
                 prev = run[-1][0] if run else ""
                 run.append((word, initial))
@@ -1056,12 +1071,13 @@ def suggest(
                     continue
                 s = seen.setdefault(word, _Seen())
                 s.count += 1
-                if prev and not (len(run) == 2 and run[0][1] and prev.isupper() is False and False):
+                if prev:
                     s.context.add(_fold(prev))
                     full = f"{prev} {word}"
                     s.full[full] = s.full.get(full, 0) + 1
                 if len(s.examples) < examples:
                     s.examples.append((str(f), lineno, line.strip()))
+            flush(run, (str(f), lineno, line.strip()))
     words = [w for w in seen if _fold(w) not in lower and not w.isupper()]
     pairs: dict[tuple[str, str], str] = {}
     by_fold: dict[str, list[str]] = {}
@@ -1103,8 +1119,49 @@ def suggest(
                     pairs.setdefault(tuple(sorted((a, b))), "one name_key across scripts")  # type: ignore[arg-type]
                 elif seen[a].context & seen[b].context:
                     pairs.setdefault(tuple(sorted((a, b))), "one name_key")  # type: ignore[arg-type]
+    # full names (two or three capitalised words) that share a name_key
+    full_keys: dict[str, list[str]] = {}
+    for full in fulls:
+        if any(_fold(w) in lower for w in full.split()):
+            continue
+        k = _safe_key(name_key, full)
+        if k:
+            full_keys.setdefault(k, []).append(full)
+    full_pairs: list[tuple[str, str, str]] = []
+    for group in full_keys.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if normalize_name(a) != normalize_name(b) and not set(name_forms(a)) & set(name_forms(b)):
+                    full_pairs.append(
+                        (a, b, "one name_key" if _script(a) == _script(b) else "one name_key across scripts")
+                    )
     aset = load_aliases(aliases)
     out: list[Suggestion] = []
+    for a, b, reason in full_pairs:
+        ra = (int(bool(aset.lookup(a)) and a in aset.persons), _nonascii(a), fulls[a].count, a)
+        rb = (int(bool(aset.lookup(b)) and b in aset.persons), _nonascii(b), fulls[b].count, b)
+        canonical, variant = (a, b) if ra >= rb else (b, a)
+        found = set(aset.lookup(canonical)) & set(aset.lookup(variant))
+        known = ""
+        if found:
+            c = sorted(found)[0]
+            e = aset.lookup_entries(variant).get(c) or aset.lookup_entries(canonical).get(c)
+            known = e.short_where if e is not None else c
+        if new_only and known:
+            continue
+        sa, sb = fulls[canonical], fulls[variant]
+        out.append(
+            Suggestion(
+                canonical,
+                variant,
+                reason,
+                1.5 + min(sa.count, sb.count) + 0.1 * (sa.count + sb.count),
+                (sa.count, sb.count),
+                tuple(sa.examples + sb.examples),
+                known,
+                (canonical, variant),
+            )
+        )
     for (a, b), reason in pairs.items():
         sa, sb = seen[a], seen[b]
         shared = sa.context & sb.context
@@ -1164,10 +1221,20 @@ def suggest(
                 (seen[canonical].count, seen[variant].count),
                 tuple(seen[canonical].examples + seen[variant].examples),
                 known,
+                (canonical, variant),
             )
         )
     out.sort(key=lambda s: (-s.score, s.canonical, s.variant))
-    return out[:limit]
+    best: dict[tuple[str, str], Suggestion] = {}
+    for sug in out:
+        pair = (sug.canonical, sug.variant)
+        if pair in best:
+            kept = best[pair]
+            if sug.reason not in kept.reason:
+                best[pair] = dataclasses.replace(kept, reason=f"{kept.reason}; {sug.reason}")
+        elif (sug.variant, sug.canonical) not in best:
+            best[pair] = sug
+    return list(best.values())[:limit]
 
 
 def format_suggestions(suggestions: Sequence[Suggestion], files: int = 0) -> str:
@@ -1180,7 +1247,7 @@ def format_suggestions(suggestions: Sequence[Suggestion], files: int = 0) -> str
         HEADER,
     ]
     for s in suggestions:
-        a, b = s.canonical.split()[-1], s.variant.split()[-1]
+        a, b = s.labels if s.labels[0] else (s.canonical, s.variant)
         lines.append(f"# {a} x{s.counts[0]} / {b} x{s.counts[1]}: {s.reason}")
         if s.known:
             lines.append(f"# already listed: {s.known}")
