@@ -181,6 +181,28 @@ def normkit_command() -> tuple[list[str], dict[str, str], str]:
     return cmd, env, "`python -c 'from normkit.cli import main; main()'` (what the `normkit` script runs)"
 
 
+_IMPORTS = (
+    "import sys, io, contextlib\n"
+    "before = set(sys.modules)\n"
+    "from normkit.cli import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    try:\n"
+    "        main(['--version'])\n"
+    "    except SystemExit:\n"
+    "        pass\n"
+    "print(' '.join(sorted(m for m in set(sys.modules) - before if not m.startswith('_'))))\n"
+)
+
+
+def _imports(env: dict[str, str]) -> str:
+    """The modules ``normkit --version`` imports (beyond what the interpreter already had)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTS], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    mods = proc.stdout.split()
+    return f"{len(mods)}: {', '.join(mods)}" if proc.returncode == 0 else f"(failed: {proc.stderr[-200:]})"
+
+
 def codespell_command() -> list[str]:
     script = shutil.which("codespell")
     if script:
@@ -227,6 +249,9 @@ def bench_cli(settings: Settings) -> CaseResult:
                     f"`normkit --version` exited {last.returncode}: {last.stderr.strip()[-300:]}"
                 )
             res.rows.append(Row("normkit --version", wall, "ms", "normkit", extra={"peak RSS MiB": rss}))
+            res.notes.append(
+                "modules `normkit --version` imports beyond a bare interpreter: " + _imports(env)
+            )
         try:
             cs = codespell_command()
             log("  codespell FILE")
