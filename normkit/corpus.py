@@ -33,6 +33,7 @@ import hashlib
 import importlib
 import itertools
 import json
+import math
 import multiprocessing
 import os
 import random
@@ -40,22 +41,26 @@ import shutil
 import signal
 import tempfile
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
-from normkit.pipeline import Explanation, Pipeline, StepLike
+from normkit.pipeline import Explanation, Pipeline, StepLike, Trace
 
 __all__ = [
+    "CorpusBoilerplate",
     "CorpusError",
     "CorpusReport",
     "clean_many",
     "default_jobs",
     "detect_format",
+    "line_fingerprints",
+    "recurring_lines",
     "run_corpus",
+    "strip_recurring",
 ]
 
 T = TypeVar("T")
@@ -371,6 +376,87 @@ def _plan_parquet(src: Path, files: list[str], shard_size: int) -> list[_Shard]:
 # Per-document work (runs in worker processes)
 
 
+# --------------------------------------------------------------------------
+# Corpus-mode boilerplate, learnt from the whole corpus
+#
+# A line's fingerprint and the threshold follow
+# normkit.boilerplate.strip_boilerplate_many: the fingerprint is the line
+# without surrounding whitespace (blank lines have none), a document counts
+# each fingerprint once, and a fingerprint recurs when it is in at least
+# max(min_docs, ceil(min_share * documents)) documents. When
+# normkit.boilerplate offers public hooks for these (line_fingerprints,
+# recurring_lines, strip_recurring), they are used instead.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CorpusBoilerplate:
+    """Options of corpus-mode boilerplate stripping (see
+    :func:`normkit.strip_boilerplate_many`)."""
+
+    profile: str = "residual"
+    boilerplate_rules: tuple[str, ...] = ()
+    min_docs: int = 3
+    min_share: float = 0.2
+
+
+def _boilerplate_module() -> Any:
+    return importlib.import_module("normkit.boilerplate")
+
+
+def line_fingerprints(text: str) -> set[str]:
+    """The line fingerprints of a document that corpus-mode boilerplate counts.
+
+    >>> sorted(line_fingerprints("  Home \\n\\nStory\\nHome\\n"))
+    ['Home', 'Story']
+    """
+    hook = getattr(_boilerplate_module(), "line_fingerprints", None)
+    if hook is not None:
+        return set(hook(text))
+    return {s for s in (line.strip() for line in text.split("\n")) if s}
+
+
+def recurring_lines(
+    documents: int, counts: Mapping[str, int], *, min_docs: int = 3, min_share: float = 0.2
+) -> frozenset[str]:
+    """The fingerprints that recur in a corpus of ``documents`` documents,
+    given how many documents each fingerprint is in.
+
+    >>> sorted(recurring_lines(4, {"Home": 4, "Story": 1}))
+    ['Home']
+    """
+    hook = getattr(_boilerplate_module(), "recurring_lines", None)
+    if hook is not None:
+        return frozenset(hook(documents, counts, min_docs=min_docs, min_share=min_share))
+    need = max(min_docs, math.ceil(min_share * documents))
+    return frozenset(s for s, c in counts.items() if c >= need)
+
+
+def strip_recurring(
+    text: str, recurring: frozenset[str], options: CorpusBoilerplate, trace: Trace | None = None
+) -> str:
+    """Strip one document's boilerplate, including the lines of ``recurring``
+    (the corpus's recurring fingerprints); as ``strip_boilerplate_many`` does
+    for a document of its batch.
+
+    >>> strip_recurring("", frozenset(), CorpusBoilerplate())
+    ''
+    """
+    if not text:
+        return text
+    bp = _boilerplate_module()
+    mine = recurring & line_fingerprints(text)
+    hook = getattr(bp, "strip_recurring", None)
+    if hook is not None:
+        out: str = hook(
+            text, mine, profile=options.profile, boilerplate_rules=options.boilerplate_rules, trace=trace
+        )
+        return out
+    # Until normkit.boilerplate has a public hook (see above).
+    rules = bp._rules_for(options.boilerplate_rules, None)
+    out = bp._strip(text, options.profile, rules, mine, trace)
+    return out
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Job:
     """What a worker needs to clean documents of one corpus run."""
@@ -380,6 +466,8 @@ class _Job:
     src: str
     dst: str
     field: str
+    boilerplate: CorpusBoilerplate | None = None
+    recurring: frozenset[str] = frozenset()
 
 
 # A document task: (doc id, payload, explain?). A result: (output, failure
@@ -419,10 +507,24 @@ def _explanation_record(doc_id: str, exp: Explanation, output: str) -> dict[str,
 
 
 def _clean_text(job: _Job, doc_id: str, text: str, want_explain: bool) -> tuple[str, dict[str, Any] | None]:
-    out = job.pipeline(text)
+    stripped = text if job.boilerplate is None else strip_recurring(text, job.recurring, job.boilerplate)
+    out = job.pipeline(stripped)
     record = None
     if want_explain:
-        record = _explanation_record(doc_id, job.pipeline.explain(text), out)
+        exp = job.pipeline.explain(stripped)
+        if job.boilerplate is not None:
+            # The corpus-mode stripping comes first: its changes, then the
+            # pipeline's with their passes numbered after it.
+            trace = Trace()
+            trace.step = "boilerplate-corpus"
+            strip_recurring(text, job.recurring, job.boilerplate, trace)
+            offset = 1 + max((c.pass_no for c in trace.changes), default=-1)
+            changes = (
+                *trace.changes,
+                *(dataclasses.replace(c, pass_no=c.pass_no + offset) for c in exp.changes),
+            )
+            exp = Explanation(text, exp.result, changes, (*trace.notes, *exp.notes))
+        record = _explanation_record(doc_id, exp, out)
     return out, record
 
 
@@ -507,6 +609,36 @@ def _work_one(job: _Job, doc: _Doc) -> _Result:
         return out, None, record
     except Exception as exc:  # a failing document is logged and skipped
         return None, _describe(exc), None
+
+
+def _text_of(job: _Job, payload: Any) -> str | None:
+    """A document's text as the cleaning pass reads it, or None if it has
+    none (it fails or is passed through there)."""
+    try:
+        if job.fmt == "text":
+            data = Path(job.src, payload).read_bytes() if payload else Path(job.src).read_bytes()
+            return data.decode("utf-8")
+        if job.fmt == "jsonl":
+            obj = json.loads(payload.decode("utf-8")) if payload.strip() else None
+            value = obj.get(job.field) if isinstance(obj, dict) else None
+            return value if isinstance(value, str) else None
+        return payload if isinstance(payload, str) else None
+    except Exception:  # such a document fails in the cleaning pass
+        return None
+
+
+def _count_chunk(chunk: list[_Doc]) -> tuple[int, Counter[str]]:
+    """Pass one of corpus-mode boilerplate over a chunk: documents and the
+    number of documents each line fingerprint is in."""
+    job: _Job = _WORKER_STATE["job"]
+    n = 0
+    counts: Counter[str] = Counter()
+    for _, payload, _ in chunk:
+        text = _text_of(job, payload)
+        if text is not None:
+            n += 1
+            counts.update(line_fingerprints(text))
+    return n, counts
 
 
 def _work_chunk(chunk: list[_Doc]) -> list[_Result]:
@@ -723,6 +855,7 @@ def run_corpus(
     progress: Callable[[int, int], None] | None = None,
     on_shard: Callable[[int], None] | None = None,
     mp_context: str | None = None,
+    boilerplate: CorpusBoilerplate | None = None,
     **options: object,
 ) -> CorpusReport:
     """Clean the corpus ``src`` into ``dst`` (same layout), resumably.
@@ -748,6 +881,10 @@ def run_corpus(
         progress: called as ``progress(done, total)`` with document counts.
         on_shard: called with a shard's index after it is committed.
         mp_context: a :mod:`multiprocessing` start method.
+        boilerplate: strip boilerplate in corpus mode first, with recurring
+            lines learnt from the whole corpus (a first pass counts them; the
+            result equals ``strip_boilerplate_many`` with the corpus as one
+            batch, then the preset).
 
     Returns:
         A :class:`CorpusReport`; ``report.failed`` counts skipped documents.
@@ -790,6 +927,7 @@ def run_corpus(
         "id_field": id_field,
         "shard_size": shard_size,
         "explain_sample": explain_sample,
+        "boilerplate": None if boilerplate is None else dataclasses.asdict(boilerplate),
         "input": str(src_path.resolve()),
         "output": str(dst_path.resolve()),
     }
@@ -837,7 +975,10 @@ def run_corpus(
         set(random.Random(0).sample(range(total), min(explain_sample, total))) if explain_sample else set()
     )
     reader = _Reader(fmt, src_path, files, shards, field, id_field)
-    job = _Job(pipeline, fmt, str(src_path), str(dst_path), field)
+    job = _Job(pipeline, fmt, str(src_path), str(dst_path), field, boilerplate)
+    if boilerplate is not None:
+        recurring = _learn_recurring(state_root, shards, reader, job, jobs, mp_context)
+        job = dataclasses.replace(job, recurring=recurring)
 
     todo = [s for s in shards if s.index not in state.finished]
     contexts: dict[int, tuple[_Shard, list[tuple[str, Any]], Any]] = {}
@@ -893,6 +1034,44 @@ def run_corpus(
 
     _finish(state, fmt, shards, src_path, dst_path, files, failures_path, explain_path)
     return report()
+
+
+def _learn_recurring(
+    state_root: Path, shards: list[_Shard], reader: _Reader, job: _Job, jobs: int, mp_context: str | None
+) -> frozenset[str]:
+    """Pass one of corpus-mode boilerplate: the corpus's recurring line
+    fingerprints, counted over every document (kept in the state directory,
+    so a resumed run does not count again)."""
+    assert job.boilerplate is not None
+    path = state_root / "recurring.json"
+    if path.exists():
+        return frozenset(json.loads(path.read_text(encoding="utf-8")))
+
+    def chunks() -> Iterator[list[_Doc]]:
+        for shard in shards:
+            docs, _ = reader.read(shard)
+            yield from _chunks([(d, p, False) for d, p in docs], 256)
+
+    results: Iterator[tuple[int, Counter[str]]]
+    if jobs == 1:
+        _WORKER_STATE["job"] = job
+        results = map(_count_chunk, chunks())
+    else:
+        results = _ordered_map(
+            _count_chunk, chunks(), jobs=jobs, init_key="job", init_value=job, mp_context=mp_context
+        )
+    documents = 0
+    counts: Counter[str] = Counter()
+    try:
+        for n, part in results:
+            documents += n
+            counts.update(part)
+    finally:
+        _WORKER_STATE.pop("job", None)
+    options = job.boilerplate
+    recurring = recurring_lines(documents, counts, min_docs=options.min_docs, min_share=options.min_share)
+    _atomic_write_bytes(path, json.dumps(sorted(recurring)).encode(), fsync=True)
+    return recurring
 
 
 def _work_task(task: tuple[int, bool, list[_Doc]]) -> tuple[int, bool, list[_Result]]:

@@ -89,6 +89,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="write what changed in N randomly chosen documents to STATE/explain.jsonl",
     )
+    parser.add_argument(
+        "--boilerplate-corpus",
+        action="store_true",
+        help="first strip boilerplate in corpus mode: lines that recur across the whole corpus "
+        "(site menus, footers) are learnt in a first pass, then removed with the other boilerplate",
+    )
+    parser.add_argument(
+        "--boilerplate-profile",
+        choices=("residual", "fullpage"),
+        default="residual",
+        help="with --boilerplate-corpus: residual (extracted articles; default) or fullpage (whole pages)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -122,9 +134,10 @@ class _Progress:
 def run(args: argparse.Namespace) -> int:
     """Run the ``corpus`` command; returns the exit status (0 ok, 1 some
     documents failed, 2 the run could not start, 130 interrupted)."""
-    from normkit.corpus import CorpusError, run_corpus
+    from normkit.corpus import CorpusBoilerplate, CorpusError, run_corpus
 
     progress = _Progress(not args.no_progress)
+    boilerplate = CorpusBoilerplate(profile=args.boilerplate_profile) if args.boilerplate_corpus else None
     try:
         report = run_corpus(
             args.input,
@@ -139,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
             restart=args.restart,
             explain_sample=args.explain_sample,
             progress=progress,
+            boilerplate=boilerplate,
             **dict(args.options),
         )
     except (CorpusError, ValueError, TypeError, OSError) as exc:

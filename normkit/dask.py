@@ -23,11 +23,12 @@ with the whole corpus as one batch.
 from __future__ import annotations
 
 import importlib
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from normkit import corpus as _corpus
+from normkit.corpus import CorpusBoilerplate, line_fingerprints, strip_recurring
 from normkit.pipeline import Pipeline, StepLike
 
 __all__ = [
@@ -115,35 +116,17 @@ def clean_column(
 
 
 # --------------------------------------------------------------------------
-# Corpus-mode boilerplate: count, then strip
-#
-# The fingerprint of a line and the threshold follow
-# normkit.boilerplate.strip_boilerplate_many: a line's fingerprint is the line
-# without surrounding whitespace (blank lines have none), each document counts
-# a fingerprint once, and a fingerprint recurs when it occurs in at least
-# max(min_docs, ceil(min_share * documents)) documents. When normkit.boilerplate
-# exposes these as public functions (line_fingerprints, recurring_lines and a
-# strip function taking the recurring set), they are used instead.
-
-
-def _boilerplate() -> Any:
-    return importlib.import_module("normkit.boilerplate")
-
-
-def _fingerprints(text: str) -> set[str]:
-    hook = getattr(_boilerplate(), "line_fingerprints", None)
-    if hook is not None:
-        return set(hook(text))
-    return {s for s in (line.strip() for line in text.split("\n")) if s}
+# Corpus-mode boilerplate: count, then strip (the fingerprints, threshold and
+# stripping are normkit.corpus's, shared with ``normkit corpus``)
 
 
 def _count_texts(texts: Iterable[Any]) -> tuple[int, Counter[str]]:
     n = 0
     counts: Counter[str] = Counter()
     for text in texts:
-        n += 1
         if isinstance(text, str):
-            counts.update(_fingerprints(text))
+            n += 1
+            counts.update(line_fingerprints(text))
     return n, counts
 
 
@@ -160,47 +143,22 @@ def recurring_lines(
     counts: tuple[int, Mapping[str, int]], *, min_docs: int = 3, min_share: float = 0.2
 ) -> frozenset[str]:
     """The line fingerprints that count as recurring in a corpus, from
-    ``(documents, {fingerprint: documents containing it})``.
+    ``(documents, {fingerprint: documents containing it})`` as
+    :func:`line_document_counts` computes it.
 
     >>> sorted(recurring_lines((4, {"Home": 4, "Story": 1})))
     ['Home']
     """
-    hook = getattr(_boilerplate(), "recurring_lines", None)
-    if hook is not None:
-        return frozenset(hook(counts, min_docs=min_docs, min_share=min_share))
-    n, df = counts
-    need = max(min_docs, math.ceil(min_share * n))
-    return frozenset(s for s, c in df.items() if c >= need)
+    return _corpus.recurring_lines(counts[0], counts[1], min_docs=min_docs, min_share=min_share)
 
 
-def _strip_one(text: Any, recurring: frozenset[str], profile: str, boilerplate_rules: tuple[str, ...]) -> Any:
-    if not isinstance(text, str) or not text:
-        return text
-    bp = _boilerplate()
-    hook = getattr(bp, "strip_recurring", None)
-    if hook is not None:
-        return hook(text, recurring, profile=profile, boilerplate_rules=boilerplate_rules)
-    # Fallback until normkit.boilerplate has a public hook (see module notes).
-    return bp._strip(text, profile, bp._rules_for(boilerplate_rules, None), recurring, None)
+def _strip_list(texts: Iterable[Any], recurring: frozenset[str], options: CorpusBoilerplate) -> list[Any]:
+    return [strip_recurring(t, recurring, options) if isinstance(t, str) else t for t in texts]
 
 
-def _strip_list(
-    texts: Iterable[str], recurring: frozenset[str], profile: str, boilerplate_rules: tuple[str, ...]
-) -> list[str]:
-    # Only the fingerprints of this document matter: pass that small subset.
-    return [
-        _strip_one(
-            t, recurring & _fingerprints(t) if isinstance(t, str) else recurring, profile, boilerplate_rules
-        )
-        for t in texts
-    ]
-
-
-def _strip_pandas(
-    series: Any, recurring: frozenset[str], profile: str, boilerplate_rules: tuple[str, ...]
-) -> Any:
+def _strip_pandas(series: Any, recurring: frozenset[str], options: CorpusBoilerplate) -> Any:
     pd = importlib.import_module("pandas")
-    values = _strip_list(series.tolist(), recurring, profile, boilerplate_rules)
+    values = _strip_list(series.tolist(), recurring, options)
     return pd.Series(values, index=series.index, name=series.name, dtype=series.dtype)
 
 
@@ -243,7 +201,8 @@ def strip_boilerplate_bag(
     delayed = _require("dask").delayed
     counts = line_document_counts(bag, split_every=split_every)
     recurring = delayed(recurring_lines, pure=True)(counts, min_docs=min_docs, min_share=min_share)
-    return bag.map_partitions(_strip_list, recurring, profile, tuple(boilerplate_rules))
+    options = CorpusBoilerplate(profile, tuple(boilerplate_rules), min_docs, min_share)
+    return bag.map_partitions(_strip_list, recurring, options)
 
 
 def strip_boilerplate_column(
@@ -272,7 +231,6 @@ def strip_boilerplate_column(
     series = df[column]
     counts = series.to_bag().reduction(_count_texts, _merge_counts, split_every=split_every)
     recurring = delayed(recurring_lines, pure=True)(counts, min_docs=min_docs, min_share=min_share)
-    stripped = series.map_partitions(
-        _strip_pandas, recurring, profile, tuple(boilerplate_rules), meta=series._meta
-    )
+    options = CorpusBoilerplate(profile, tuple(boilerplate_rules), min_docs, min_share)
+    stripped = series.map_partitions(_strip_pandas, recurring, options, meta=series._meta)
     return df.assign(**{output or column: stripped})

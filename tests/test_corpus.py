@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import normkit
-from normkit.corpus import WORKER_DIED, CorpusError, clean_many, detect_format, run_corpus
+from normkit.corpus import (
+    WORKER_DIED,
+    CorpusBoilerplate,
+    CorpusError,
+    clean_many,
+    detect_format,
+    run_corpus,
+)
 from normkit.corpus_cli import main
 from normkit.pipeline import clean
 
@@ -341,6 +348,79 @@ def test_a_document_that_kills_its_worker_is_logged_and_skipped(tmp_path: Path) 
     assert failures == [{"id": "in.jsonl:18", "reason": WORKER_DIED}]
     out = [json.loads(line)["text"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert out == [clean(t) for i, t in enumerate(texts) if i != 17]
+
+
+# --------------------------------------------------------------------------
+# Corpus-mode boilerplate
+
+
+def site_pages(n: int = 40) -> list[str]:
+    """Pages whose site furniture recurs in every shard, but never reaches
+    strip_boilerplate_many's threshold within one shard."""
+    pages = []
+    for i in range(n):
+        body = (
+            f"Report {i}: the harbour board met on day {i} and approved {i + 3} new moorings for the boats.\n"
+        )
+        extra = "Subscribe to the Harbour News weekly letter\n" if i % 4 == 0 else ""
+        pages.append(f"Harbour News  \nHome | Boats | Weather\n{body}{extra}Copyright Harbour News 2024\n")
+    return pages
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_corpus_boilerplate_equals_strip_boilerplate_many(tmp_path: Path, jobs: int) -> None:
+    boilerplate = pytest.importorskip("normkit.boilerplate")
+    pages = site_pages()
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in pages))
+    options = CorpusBoilerplate(profile="fullpage")
+    report = run_corpus(src, tmp_path / "out.jsonl", jobs=jobs, shard_size=6, boilerplate=options)
+    assert report.failed == 0
+    out = [json.loads(line)["text"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    stripped = boilerplate.strip_boilerplate_many(pages, profile="fullpage", batch_size=len(pages))
+    assert out == [clean(t) for t in stripped]
+    learnt = json.loads((report.state / "recurring.json").read_text())
+    assert "Subscribe to the Harbour News weekly letter" in learnt  # 10 of 40 pages, at most 2 a shard
+
+
+def test_corpus_boilerplate_resumes_without_recounting(tmp_path: Path) -> None:
+    pages = site_pages()
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in pages))
+    options = CorpusBoilerplate(profile="fullpage")
+    whole = run_corpus(
+        src, tmp_path / "whole.jsonl", jobs=1, shard_size=6, boilerplate=options, explain_sample=5
+    )
+
+    def crash(index: int) -> None:
+        if index == 2:
+            raise Crash
+
+    with pytest.raises(Crash):
+        run_corpus(
+            src,
+            tmp_path / "out.jsonl",
+            jobs=2,
+            shard_size=6,
+            boilerplate=options,
+            explain_sample=5,
+            on_shard=crash,
+        )
+    learnt = Path(str(tmp_path / "out.jsonl") + ".normkit-state") / "recurring.json"
+    stamp = learnt.stat().st_mtime_ns
+    resumed = run_corpus(
+        src, tmp_path / "out.jsonl", jobs=2, shard_size=6, boilerplate=options, explain_sample=5
+    )
+    assert resumed.resumed_shards == 3
+    assert learnt.stat().st_mtime_ns == stamp  # pass one is not redone
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+    assert resumed.explanations is not None
+    assert whole.explanations is not None
+    assert resumed.explanations.read_bytes() == whole.explanations.read_bytes()
+    records = [json.loads(line) for line in whole.explanations.read_text().splitlines()]
+    assert records
+    assert all(r["replays"] for r in records)
+    assert any(c["step"] == "boilerplate-corpus" for r in records for c in r["changes"])
 
 
 # --------------------------------------------------------------------------
