@@ -508,7 +508,10 @@ def _typography_context(text: str, pattern: re.Pattern[str], trace: Trace | None
 _EOL = re.compile(r"\r\n|\r|\n")
 _EOL_SPLIT = re.compile(r"(\r\n|\r|\n)")
 _CR_RUN = {n: re.compile(rf"[\r\n]{{{n}}}") for n in range(2, 6)}
-_SPACE_RUN = re.compile(r" {2,}+")
+# Patterns that start with a literal are scanned fast by ``re``; a match always
+# takes a whole run, so the scans stay linear.
+_SPACE_RUN = re.compile("  +")
+_LF_RUN = {n: re.compile("\n" * (n + 2) + "\n*") for n in range(4)}
 _WS_CHARS = " \t\r\n"
 
 
@@ -611,6 +614,8 @@ def _fix_lines(
 
     ``middle`` starts with a non-blank line and ends with a non-space character.
     """
+    if trace is None and not hard_breaks and "\r" not in middle:
+        return _fix_lf_lines(middle, blank_lines, inner_spaces)
     pieces = _EOL_SPLIT.split(middle)
     out: list[str] = []
     pos = offset  # offset of the current line in the pass's input
@@ -649,6 +654,25 @@ def _fix_lines(
         out.append(eol)
         pos += len(line) + len(eol)
     return "".join(out)
+
+
+def _fix_lf_lines(middle: str, blank_lines: int, inner_spaces: bool) -> str:
+    """:func:`_fix_lines` for untraced LF-only text, with whole-text string operations."""
+    out = "\n".join([line.rstrip(" \t") for line in middle.split("\n")])
+    if "\n" * (blank_lines + 2) in out:
+        run = _LF_RUN.get(blank_lines) or re.compile("\n" * (blank_lines + 2) + "\n*")
+        out = run.sub("\n" * (blank_lines + 1), out)
+    if inner_spaces and "  " in out:
+        n = len(out)
+
+        def repl(m: re.Match[str]) -> str:
+            start, end = m.span()
+            if start == 0 or end >= n or out[start - 1] in "\t\n" or out[end] in "\t\n":
+                return m.group()
+            return " "
+
+        out = _SPACE_RUN.sub(repl, out)
+    return out
 
 
 def _collapse_inner(line: str, offset: int, trace: Trace | None) -> str:
@@ -1018,7 +1042,7 @@ def _fold_script(script: str, run: str, unknown: str) -> tuple[str, str]:
     return result, rule
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII = regex.compile("[\x80-\U0010ffff]+")  # the regex module scans this much faster than re
 
 
 def _script_runs(pattern: Any, text: str) -> Iterator[Any]:
