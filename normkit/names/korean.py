@@ -444,15 +444,15 @@ def _empty() -> _Parsed:
 def _parse(name: str) -> _Parsed:
     """Read a name (scratch memo of the last few names: the dispatcher asks for
     the claim and then the key or match of the same string)."""
-    p = _SCRATCH.get(name)
+    p = _parse_cache.get(name)
     if p is None:
-        if len(_SCRATCH) > 8:
-            _SCRATCH.clear()
-        p = _SCRATCH[name] = _parse_uncached(name)
+        if len(_parse_cache) > 8:
+            _parse_cache.clear()
+        p = _parse_cache[name] = _parse_uncached(name)
     return p
 
 
-_SCRATCH: dict[str, _Parsed] = {}
+_parse_cache: dict[str, _Parsed] = {}
 
 
 def _parse_uncached(name: str) -> _Parsed:
@@ -528,7 +528,7 @@ def _parse_uncached(name: str) -> _Parsed:
     return _Parsed(script, tw, comma, bool(words), None, given_words)
 
 
-_SURNAME_MEMO: dict[tuple[str, int, str, bool], float] = {}
+_surname_cache: dict[tuple[str, int, str, bool], float] = {}
 
 
 def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
@@ -542,11 +542,11 @@ def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
     if sy[0].hangul:
         return _rules().surnames.get("".join(s.text for s in sy), -_INF)
     k = (word or "".join([x.text for x in sy]), len(sy), sy[0].source, word is None)
-    v = _SURNAME_MEMO.get(k)
+    v = _surname_cache.get(k)
     if v is None:
-        if len(_SURNAME_MEMO) > 50000:
-            _SURNAME_MEMO.clear()
-        v = _SURNAME_MEMO[k] = _surname_score_uncached(sy, word)
+        if len(_surname_cache) > 50000:
+            _surname_cache.clear()
+        v = _surname_cache[k] = _surname_score_uncached(sy, word)
     return v
 
 
@@ -725,8 +725,19 @@ def _mandarin_forms(name: str) -> set[str]:
     return out
 
 
+@functools.cache
+def _pinyin_word_re() -> regex.Pattern[str]:
+    table, _ = _pinyin_table()
+    return regex.compile("(?:" + "|".join(sorted(table, key=lambda k: (-len(k), k))) + ")+")
+
+
 def _is_pinyin(name: str) -> bool:
-    return bool(name.isascii() and _mandarin_forms(name))
+    """Every word of ``name`` is a run of pinyin syllables (a cheap test, for claim)."""
+    if not name.isascii():
+        return False
+    words = _fold_latin(name).replace("-", "").replace("'", "").split()
+    pattern = _pinyin_word_re()
+    return 0 < len(words) <= 4 and all(pattern.fullmatch(w) for w in words)
 
 
 # --------------------------------------------------------------------------
