@@ -168,6 +168,8 @@ never written through, invalid UTF-8 is reported with its byte offset and
 left untouched, binary files are skipped, a leading BOM and the newline
 style (LF or CRLF) are kept.
 
+--check and --diff write nothing; together, only the diff is printed.
+
 Exit codes: 0 nothing to fix; 1 fixed (or would fix, with --check/--diff);
 2 usage error, unreadable or invalid input (the other files are still done).
 """
@@ -176,10 +178,15 @@ Exit codes: 0 nothing to fix; 1 fixed (or would fix, with --check/--diff);
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``normkit clean``."""
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; '-' for stdin")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if something would change")
-    mode.add_argument(
-        "--diff", action="store_true", help="write nothing; print a unified diff; exit 1 if any"
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; print 'Would fix PATH'; exit 1 if something would change",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print a unified diff instead; exit 1 if something would",
     )
     parser.add_argument("--preset", help="preset: default, news, ascii, key, ... (default: from config)")
     parser.add_argument("--steps", help="comma-separated step names (overrides the preset's steps)")
@@ -537,7 +544,7 @@ def run(args: argparse.Namespace) -> int:
             if write:
                 write_atomic(path, new, expect=snap.st)
                 sys.stdout.write(f"Fixing {name}\n")
-            elif args.check:
+            elif not args.diff:
                 sys.stdout.write(f"Would fix {name}\n")
         except SkipFile as e:
             _notice(args, str(e))
@@ -575,7 +582,7 @@ def _clean_stdin(pipeline: Pipeline, args: argparse.Namespace, write: bool) -> i
     if write:
         _write_stdout_bytes(new if new is not None else data)
         return 0
-    if did_change and args.check:
+    if did_change and not args.diff:
         sys.stdout.write(f"Would fix {name}\n")
     return 1 if did_change else 0
 

@@ -182,7 +182,6 @@ def test_no_paths_is_a_usage_error(work: Path, capsys: pytest.CaptureFixture[str
         (["--steps", ","], "--steps"),
         (["-o", "nosuchoption=1"], "nosuchoption"),
         (["-o", "novalue"], "KEY=VALUE"),
-        (["--check", "--diff"], "not allowed"),
         (["--aliases", "missing.tsv"], "missing.tsv"),
         (["--config", "missing.toml"], "missing.toml"),
     ],
@@ -227,6 +226,16 @@ def test_diff_prints_unified_diff_and_writes_nothing(work: Path, capsys: pytest.
     assert f.read_text() == DIRTY
     f.write_text(CLEAN)
     assert run_main(capsys, "clean", "--diff", "a.md")[:2] == (0, "")
+
+
+def test_check_and_diff_together_print_only_the_diff(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = work / "a.md"
+    f.write_text(DIRTY)
+    code, out, _ = run_main(capsys, "clean", "--check", "--diff", "a.md")
+    assert code == 1
+    assert out.startswith("--- a.md\n+++ a.md\n")
+    assert "Would fix" not in out
+    assert f.read_text() == DIRTY
 
 
 def test_diff_marks_missing_final_newline(work: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,9 +44,14 @@ def test_manifest_declares_the_clean_hook() -> None:
     assert "entry: normkit clean" in text
 
 
-@pytest.mark.slow
-def test_try_repo_fixes_then_passes(tmp_path: Path) -> None:
-    pre_commit = _pre_commit()
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the module, so a hook environment built for
+    this checkout's commit is reused by the next test."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _new_repo(tmp_path: Path) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     if not (ROOT / ".git").exists():
@@ -57,13 +62,25 @@ def test_try_repo_fixes_then_passes(tmp_path: Path) -> None:
     _git("config", "user.email", "test@example.com", cwd=repo)
     _git("config", "user.name", "normkit tests", cwd=repo)
     _git("config", "commit.gpgsign", "false", cwd=repo)
+    return repo
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home))
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+@pytest.mark.slow
+def test_try_repo_fixes_then_passes(tmp_path: Path, pre_commit_home: Path) -> None:
+    pre_commit = _pre_commit()
+    repo = _new_repo(tmp_path)
     doc = repo / "notes.md"
     doc.write_bytes("Hello\u00a0world  \nsecond line\n".encode())
     untouched = repo / "script.py"  # not a text document: the hook's types skip it
     untouched.write_bytes("s = 'a\u00a0b'  \n".encode())
     _git("add", ".", cwd=repo)
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
-    env.pop("PYTHONPATH", None)
+    env = _env(pre_commit_home)
     cmd = [*pre_commit, "try-repo", str(ROOT), "normkit-clean", "--files", "notes.md", "script.py"]
 
     first = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
@@ -78,3 +95,28 @@ def test_try_repo_fixes_then_passes(tmp_path: Path) -> None:
     second = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Passed" in second.stdout
+
+
+@pytest.mark.slow
+def test_try_repo_aliases_hook_reports_then_passes(tmp_path: Path, pre_commit_home: Path) -> None:
+    pre_commit = _pre_commit()
+    repo = _new_repo(tmp_path)
+    (repo / "pyproject.toml").write_text('[tool.normkit]\nextend-aliases = ["names/people.tsv"]\n')
+    table = repo / "names" / "people.tsv"
+    table.parent.mkdir()
+    header = "canonical\tvariant\tlang\tnote\n"
+    table.write_text(header + "Jane Public\tJane Public\ten\ta self-map is an error\n", encoding="utf-8")
+    _git("add", ".", cwd=repo)
+    env = _env(pre_commit_home)
+    cmd = [*pre_commit, "try-repo", str(ROOT), "normkit-aliases", "--files", "names/people.tsv"]
+
+    first = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
+    log = first.stdout + first.stderr
+    assert first.returncode == 1, log
+    assert "names/people.tsv:2:" in log, log
+    assert "error" in log, log
+
+    table.write_text(header + "Jane Public\tJane Pubic\ten\ta typo seen in print\n", encoding="utf-8")
+    _git("add", ".", cwd=repo)
+    second = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert second.returncode == 0, second.stdout + second.stderr
