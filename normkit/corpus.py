@@ -600,7 +600,11 @@ def _work_one(job: _Job, doc: _Doc) -> _Result:
                 if not isinstance(value, str):
                     return None, f"field {job.field!r} is {type(value).__name__}, not a string", None
                 obj[job.field], record = _clean_text(job, doc_id, value, want_explain)
-            return json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n", None, record
+            try:
+                encoded = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate (from a \ud800 escape) stays an escape
+                encoded = json.dumps(obj).encode("ascii")
+            return encoded + b"\n", None, record
         # parquet: the payload is the text itself (or None for a null)
         if payload is None:
             return None, None, None
