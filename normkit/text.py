@@ -1013,13 +1013,43 @@ def _fold_char_uncached(s: str, i: int, unknown: str) -> tuple[str, str, bool]:
 
 
 def _fold_other(s: str, start: int, end: int, unknown: str, trace: Trace | None, offset: int) -> str:
-    out: list[str] = []
+    """Fold ``s[start:end]`` character by character.
+
+    Unidecode ends the syllable of a Han character with a space (``北`` ->
+    ``"Bei "``); that space is kept only before a letter or digit, and one is
+    added after punctuation folded from a full-width form before a letter
+    (``北京，中国`` -> ``Bei Jing, Zhong Guo``).
+    """
+    reps: list[str] = []
+    rules: list[str] = []
     for i in range(start, end):
         rep, rule = _fold_char(s, i, unknown)
-        out.append(rep)
-        if trace is not None and rep != s[i]:
-            trace.add(offset + i, offset + i + 1, s[i], rep, rule)
-    return "".join(out)
+        reps.append(rep)
+        rules.append(rule)
+    for j, rep in enumerate(reps):
+        spaced = len(rep) > 1 and rep.endswith(" ") and not rep.isspace()
+        if not spaced and not (rep in _SPACED_PUNCT and _is_wide(s[start + j])):
+            continue
+        word = rep.rstrip(" ")
+        following = next((r for r in reps[j + 1 :] if r), None)
+        if following is None:
+            following = s[end] if end < len(s) else ""
+        reps[j] = word + " " if following[:1].isalnum() else word
+    if trace is not None:
+        for j, rep in enumerate(reps):
+            i = start + j
+            if rep != s[i]:
+                trace.add(offset + i, offset + i + 1, s[i], rep, rules[j])
+    return "".join(reps)
+
+
+_SPACED_PUNCT = frozenset(",.;:!?")
+
+
+def _is_wide(ch: str) -> bool:
+    """CJK symbols and punctuation, or a full-width form."""
+    o = ord(ch)
+    return 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
 
 
 def _fold_script(script: str, run: str, unknown: str) -> tuple[str, str]:
