@@ -53,7 +53,8 @@ __all__ = [
 _APOSTROPHES = "'’ʼʹʺ`´”“‘′″"
 _MARKS = regex.compile(r"[\p{M}" + _APOSTROPHES + "]+")
 _CYR = regex.compile(r"\p{Cyrillic}")
-_LATIN_SLAVIC = regex.compile(r"[šžčřěćńśźżđłŠŽČŘĚĆŃŚŹŻĐŁ]")
+# letters of Slavic Latin orthographies and of the transliteration systems (ISO 9, scientific, ALA-LC)
+_LATIN_SLAVIC = regex.compile(r"[šžčřěćńśźżđłŭĭëìïâûêėǎŝẑǵḱǰŠŽČŘĚĆŃŚŹŻĐŁŬĬËÌÏÂÛÊĖǍŜẐǴḰ]")
 
 _PHON_VOWELS = "AEIOUJ"
 
@@ -226,7 +227,7 @@ def _skeleton_table() -> _Skeleton:
 
 _PL_STRONG = regex.compile(r"cz|rz|ł|szcz")
 # sounds of a token that ends like a surname: no given-name lookup under other traditions
-_SURNAME_END = re.compile(r"(?:[OE]V|SKI|SKIJ|CKI|CKIJ|ENKO|UK|ČUK|OVA|EVA|SKA|SKAJA)$")
+_SURNAME_END = re.compile(r"(?:[OEA]V|SKI|SKIJ|CKI|CKIJ|ENKO|UK|ČUK|OVA|EVA|SKA|SKAJA)$")
 _WORDS = regex.compile(r"\p{L}+")
 _PATRONYMIC_SUFFIX = regex.compile(
     r"(?:[AEIOUJ]*V[IJE]*(?:Č|C|Š)[IJ]?|[AEIOUJ]*V[IJ]?[ČCŠ]S|[AEIOUJ]*VNA|[AO]UNA|I?[ČŠ]NA|I[ČŠ])$"
@@ -400,6 +401,20 @@ def _given_forms_lower() -> frozenset[str]:
 
 
 @functools.cache
+def _surname_forms_lower() -> frozenset[str]:
+    """Lower-case forms of the surname table (Cyrillic and ASCII spellings): claim evidence."""
+    from normkit.tables import load
+
+    out: set[str] = set()
+    for row in load("slavic", "surnames.tsv", columns=("lang", "form", "note")):
+        f = row["form"].lower()
+        out.add(f)
+        for system in ("ascii", "icao", "bgn_pcgn", "national"):
+            out.add(_MARKS.sub("", transliterate(f, row["lang"], system=system)))
+    return frozenset(out)
+
+
+@functools.cache
 def _given_exact() -> dict[tuple[str, str], _GivenForm]:
     """(skeleton, signature) -> form, for the skeletons several classes share."""
     out: dict[tuple[str, str], _GivenForm] = {}
@@ -521,6 +536,7 @@ class _TokInfo:
     feminine: bool
     latin: bool
     initial: bool
+    baltic: bool = False  # a given name found only without a Latvian/Lithuanian ending (Marats, Borisas)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -542,6 +558,8 @@ def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
         if given is None and latin and len(t) > 4 and _BALTIC_TEXT.search(t):
             base = _baltic_base(t)
             given = _lookup_given(base, _skeleton(base))
+            if given is not None:
+                return _TokInfo(snd, sk, given, False, latin, False, True)
     feminine = given is None and bool(sk) and (czech_fem or bool(_FEMININE.search(snd)))
     return _TokInfo(snd, sk, given, feminine, latin, False)
 
@@ -550,6 +568,7 @@ def _parse(name: str) -> list[_Tok]:
     low = _prep(name)
     trads = _traditions_of(low)
     toks: list[_Tok] = []
+    baltic = False
     for t in _SEP.split(low):
         if not t:
             continue
@@ -559,9 +578,10 @@ def _parse(name: str) -> list[_Tok]:
         toks.append(
             _Tok(t, info.sounds, info.skel, info.given, info.initial, False, info.feminine, info.latin)
         )
+        baltic = baltic or info.baltic
     full = [i for i, t in enumerate(toks) if not t.initial]
     latin_full = [toks[i] for i in full if toks[i].latin]
-    if len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
+    if baltic and len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
         # Latvian/Lithuanian endings on every token (Marats Safins, Borisas Gromovas, Andrejus Lugovojus)
         for lt in latin_full:
             if lt.given is None:
@@ -615,7 +635,7 @@ def claim(name: str) -> float:
         return 0.6 if _CYR.search(name) else 0.05
     low = _prep(name)
     if _CYR.search(low):
-        if _SLAVIC_END_CYR.search(low):
+        if _SLAVIC_END_CYR.search(low) or any(w in _surname_forms_lower() for w in _WORDS.findall(low)):
             return 0.95
         forms = _given_forms_lower()
         if any(w in forms for w in _WORDS.findall(low)):
@@ -626,7 +646,8 @@ def claim(name: str) -> float:
         return 0.0
     if _LATIN_SLAVIC.search(name) or "ʹ" in name or "ʺ" in name:
         return 0.85
-    ends = sum(1 for w in words if len(w) >= 5 and _SLAVIC_END_LAT.search(w))
+    surnames = _surname_forms_lower()
+    ends = sum(1 for w in words if (len(w) >= 5 and _SLAVIC_END_LAT.search(w)) or w in surnames)
     forms = _given_forms_lower()
     given = sum(1 for w in words if w in forms)
     if not (ends and given) and len(words) <= 5:
