@@ -131,6 +131,10 @@ class _Progress:
             self._bar.close()
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the ``corpus`` command; returns the exit status (0 ok, 1 some
     documents failed, 2 the run could not start, 130 interrupted)."""
@@ -167,8 +171,8 @@ def run(args: argparse.Namespace) -> int:
     rate = report.processed / report.seconds if report.seconds > 0 else 0.0
     resumed = f", {report.resumed_shards} resumed" if report.resumed_shards else ""
     print(
-        f"normkit corpus: {report.documents} documents in {report.shards} shards{resumed}, "
-        f"{report.seconds:.1f} s ({rate:,.0f} docs/s) -> {report.output}",
+        f"normkit corpus: {_count(report.documents, 'document')} in {_count(report.shards, 'shard')}"
+        f"{resumed}, {report.seconds:.1f} s ({rate:,.{0 if rate >= 10 else 1}f} docs/s) -> {report.output}",
         file=sys.stderr,
     )
     if report.explanations is not None:
