@@ -140,11 +140,11 @@ class _Rules:
     surnames: dict[str, float]  # Hangul surname -> log prior
     compound: frozenset[str]  # two-syllable surnames
     customary: dict[str, str]  # Hangul surname -> customary spelling
-    latin_surnames: dict[str, dict[str, float]]  # Latin spelling -> {Hangul surname: log share}
+    latin_surnames: dict[str, dict[str, dict[str, float]]]  # script -> spelling -> {surname: log share}
     given: dict[str, float]  # Hangul syllable -> log prior in given names
     given_by_class: dict[str, list[tuple[str, float]]]  # key class -> syllables with log priors
     surname_by_class: dict[str, list[str]]
-    surname_syl: dict[str, tuple[_Syl, ...]]  # Latin surname spelling -> the surnames it writes
+    surname_syl: dict[str, dict[str, tuple[_Syl, ...]]]  # script -> spelling -> the surnames it writes
     whole: dict[str, dict[str, list[Seg]]]  # script -> chunk -> segmentation when the chunk is one syllable
     whole_word: dict[str, dict[str, list[Seg]]]  # the same, with surname-table readings first
 
@@ -214,8 +214,15 @@ def _load_rules() -> _Rules:
         for sp in {fold_hangul(h), cust.lower()}:
             lc = latin_counts.setdefault(sp, {})
             lc[h] = lc.get(h, 0.0) + 1.0
+    cyr_counts: dict[str, dict[str, float]] = {sp: dict(d) for sp, d in latin_counts.items()}
+    cyr_compiled = _cyr_compile(cyr)
+    for r in load("korean", "surname_cyrillic.tsv", columns=("hangul", "cyrillic", "note")):
+        sp = _cyrillic_letters(r["cyrillic"], cyr_compiled)
+        lc = cyr_counts.setdefault(sp, {})
+        lc[r["hangul"]] = lc.get(r["hangul"], 0.0) + 3.0
     latin_surnames = {
-        sp: {h: math.log(c / sum(d.values())) for h, c in d.items()} for sp, d in latin_counts.items()
+        script: {sp: {h: math.log(c / sum(d.values())) for h, c in d.items()} for sp, d in counts_.items()}
+        for script, counts_ in (("lat", latin_counts), ("cyr", cyr_counts))
     }
     gcounts = {r["syllable"]: float(r["count"]) for r in load("korean", "derived", "given_syllables.tsv")}
     gtotal = sum(gcounts.values()) or 1.0
@@ -236,8 +243,8 @@ def _load_rules() -> _Rules:
     surname_by_class: dict[str, list[str]] = {}
     for h in surnames:
         surname_by_class.setdefault("-".join(_hangul_syl(c).cls for c in h), []).append(h)
-    surname_syl: dict[str, tuple[_Syl, ...]] = {}
-    for sp, sd in latin_surnames.items():
+    surname_syl: dict[str, dict[str, tuple[_Syl, ...]]] = {"lat": {}, "cyr": {}}
+    for script, sp, sd in [(sc, sp, sd) for sc, m in latin_surnames.items() for sp, sd in m.items()]:
         for n in (1, 2):
             hs = [h for h in sd if len(h) == n]
             if not hs:
@@ -254,7 +261,7 @@ def _load_rules() -> _Rules:
                 text = sp if n == 1 else f"{sp}[{kk + 1}]"
                 cls = _hangul_syl(top[kk]).cls
                 merged.append(_Syl(ini, vow, fin, 0.0, cls, text, False, ("", "", ""), "surname spellings"))
-            surname_syl[sp] = tuple(merged)
+            surname_syl[script][sp] = tuple(merged)
             break
     return _Rules(
         syl,
@@ -273,14 +280,14 @@ def _load_rules() -> _Rules:
 
 
 def _whole_tables(
-    syl: dict[str, dict[str, _Syl]], surname_syl: dict[str, tuple[_Syl, ...]]
+    syl: dict[str, dict[str, _Syl]], surname_syl: dict[str, dict[str, tuple[_Syl, ...]]]
 ) -> tuple[dict[str, dict[str, list[Seg]]], dict[str, dict[str, list[Seg]]]]:
     whole: dict[str, dict[str, list[Seg]]] = {}
     whole_word: dict[str, dict[str, list[Seg]]] = {}
     for script, table in syl.items():
         w = whole[script] = {text: [(sy.cost + 0.5, (sy,))] for text, sy in table.items()}
         ww = whole_word[script] = dict(w)
-        for sp, sur in surname_syl.items():
+        for sp, sur in surname_syl[script].items():
             if sp in w:
                 ww[sp] = [(0.5 * len(sur), sur), *w[sp]]
     return whole, whole_word
@@ -331,25 +338,22 @@ def _fold_latin(text: str) -> str:
     return _SEPARATORS.sub(" ", w)
 
 
-@functools.cache
-def _cyr_pattern() -> tuple[regex.Pattern[str], dict[str, str]]:
-    table = dict(_rules().cyr)
+def _cyr_compile(pairs: list[tuple[str, str]]) -> tuple[regex.Pattern[str], dict[str, str]]:
+    table = dict(pairs)
     keys = sorted(table, key=lambda k: (-len(k), k))
     return regex.compile("|".join(regex.escape(k) for k in keys)), table
+
+
+@functools.cache
+def _cyr_pattern() -> tuple[regex.Pattern[str], dict[str, str]]:
+    return _cyr_compile(_rules().cyr)
 
 
 _CYR_VOWELS = frozenset("аеёиоуыэюяaeiouy")
 
 
-def cyrillic(text: str) -> str:
-    """Read a Korean name written in Cyrillic as Latin letters (Kontsevich conventions).
-
-    ``е`` after a consonant reads "e", elsewhere "ye".
-
-    >>> cyrillic("Ким Чен Ын")
-    'kim chen eun'
-    """
-    pattern, table = _cyr_pattern()
+def _cyrillic_letters(text: str, compiled: tuple[regex.Pattern[str], dict[str, str]]) -> str:
+    pattern, table = compiled
     s = unicodedata.normalize("NFC", text.casefold())
 
     def repl(m: regex.Match[str]) -> str:
@@ -361,6 +365,17 @@ def cyrillic(text: str) -> str:
         return table[cy]
 
     return pattern.sub(repl, s)
+
+
+def cyrillic(text: str) -> str:
+    """Read a Korean name written in Cyrillic as Latin letters (Kontsevich conventions).
+
+    ``е`` after a consonant reads "e", elsewhere "ye".
+
+    >>> cyrillic("Ким Чен Ын")
+    'kim chen eun'
+    """
+    return _cyrillic_letters(text, _cyr_pattern())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -389,7 +404,7 @@ def _segment_uncached(s: str, script: str, top: int = 3, *, surname: bool = True
     rules = _rules()
     table = rules.syl[script]
     whole = table.get(s)
-    sur = rules.surname_syl.get(s) if surname else None
+    sur = rules.surname_syl[script].get(s) if surname else None
     if sur is not None:
         alt = (
             [(whole.cost + 0.5, (whole,))] if whole is not None else _segment_dp(s, table, rules.maxlen, top)
@@ -531,7 +546,7 @@ def _parse_uncached(name: str) -> _Parsed:
 _surname_cache: dict[tuple[str, int, str, bool], float] = {}
 
 
-def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
+def _surname_score(sy: tuple[_Syl, ...], word: str | None = None, script: str = "lat") -> float:
     """Log prior that these syllables are a surname (-inf if no known surname fits).
 
     Scores of Latin spellings are kept in a bounded memo: a lexicon lookup per
@@ -541,21 +556,21 @@ def _surname_score(sy: tuple[_Syl, ...], word: str | None = None) -> float:
         return -_INF
     if sy[0].hangul:
         return _rules().surnames.get("".join(s.text for s in sy), -_INF)
-    k = (word or "".join([x.text for x in sy]), len(sy), sy[0].source, word is None)
+    k = (word or "".join([x.text for x in sy]), len(sy), sy[0].source + script, word is None)
     v = _surname_cache.get(k)
     if v is None:
         if len(_surname_cache) > 50000:
             _surname_cache.clear()
-        v = _surname_cache[k] = _surname_score_uncached(sy, word)
+        v = _surname_cache[k] = _surname_score_uncached(sy, word, script)
     return v
 
 
-def _surname_score_uncached(sy: tuple[_Syl, ...], word: str | None) -> float:
+def _surname_score_uncached(sy: tuple[_Syl, ...], word: str | None, script: str) -> float:
     rules = _rules()
     if sy[0].hangul:
         return rules.surnames.get("".join(s.text for s in sy), -_INF)
     if word is not None:
-        d = rules.latin_surnames.get(word)
+        d = rules.latin_surnames[script].get(word)
         if d:
             return max(rules.surnames.get(h, -12.0) + lp for h, lp in d.items())
     if len(sy) > 2:
@@ -600,14 +615,15 @@ def _compute_orders(p: _Parsed) -> list[tuple[float, list[int], int]]:
     elif nw == 1:
         orders.append((0.0, [0], 1))
     else:
-        first = _surname_score(words[0][0][1], _word_text(words[0]))
-        last = _surname_score(words[-1][0][1], _word_text(words[-1]))
+        first = _surname_score(words[0][0][1], _word_text(words[0]), p.script)
+        last = _surname_score(words[-1][0][1], _word_text(words[-1]), p.script)
         # Surname first (Korean order) unless the last word is clearly the surname.
         if first == -_INF and last == -_INF:
             c_first, c_last = 0.0, 0.4
         elif first == -_INF:
             c_first, c_last = 1.0, 0.0
-        elif last == -_INF or nw >= 3 or last - first < 2.0:
+        elif last == -_INF or nw >= 3 or p.script == "cyr" or last - first < 2.0:
+            # (Cyrillic sources write Korean names surname first: Ким Чен Ын.)
             c_first, c_last = 0.0, 0.5
         else:
             c_first, c_last = 0.5, 0.0
@@ -1288,7 +1304,7 @@ def _candidates(name: str, limit: int) -> list[str]:
         # Surname options.
         sur_opts: list[tuple[float, str]] = []
         word = "".join(s.text for s in sur_syls)
-        spelled = rules.latin_surnames.get(word, {})
+        spelled = rules.latin_surnames["cyr" if p.script == "cyr" else "lat"].get(word, {})
         for h, lp in rules.surnames.items():
             if len(h) != ns:
                 continue
