@@ -682,6 +682,8 @@ class _State:
     failed: int = 0
     docs: int = 0
     complete: bool = False
+    # JSONL: bytes of each output file's partial file that finished shards wrote
+    sizes: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def manifest(self) -> Path:
@@ -702,6 +704,7 @@ class _State:
                 "documents_done": self.docs,
                 "documents_failed": self.failed,
                 "complete": self.complete,
+                "output_bytes": self.sizes,
             },
         )
 
@@ -729,6 +732,7 @@ def _load_state(root: Path, fingerprint: str, config: dict[str, Any], restart: b
             int(data["documents_failed"]),
             int(data["documents_done"]),
             bool(data["complete"]),
+            {str(k): int(v) for k, v in data.get("output_bytes", {}).items()},
         )
         return state, True
     root.mkdir(parents=True, exist_ok=True)
@@ -1025,7 +1029,8 @@ def run_corpus(
             if not last:
                 continue
             shard, docs, ctx = contexts.pop(index)
-            _commit(state, fmt, shard, docs, ctx, collected, field)
+            target = _join(dst_path, shard.source) if src_path.is_dir() else dst_path
+            _commit(state, fmt, shard, docs, ctx, collected, field, target)
             collected = []
             if on_shard is not None:
                 on_shard(shard.index)
@@ -1116,6 +1121,27 @@ def _write_part(path: Path, data: bytes) -> None:
             path.unlink()
 
 
+def _partial(target: Path) -> Path:
+    """Where a JSONL output grows until the run is complete."""
+    return target.with_name(f".{target.name}.normkit-partial")
+
+
+def _append_at(path: Path, offset: int, data: bytes) -> int:
+    """Write ``data`` at ``offset`` of ``path``, cutting what was after it
+    (left by a run killed before it recorded its shard); the new size."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, _file_mode())
+    with os.fdopen(fd, "r+b") as f:
+        if os.fstat(f.fileno()).st_size < offset:
+            raise CorpusError(f"{path} is shorter than the finished shards wrote; rerun with --restart")
+        f.seek(offset)
+        f.write(data)
+        f.truncate()
+        f.flush()
+        os.fsync(f.fileno())
+    return offset + len(data)
+
+
 def _commit(
     state: _State,
     fmt: str,
@@ -1124,10 +1150,12 @@ def _commit(
     ctx: Any,
     results: list[_Result],
     field: str,
+    target: Path,
 ) -> None:
-    """Write a finished shard's parts, then record it in the manifest."""
+    """Write a finished shard's output and parts, then record it in the manifest."""
     failures = b"".join(
-        json.dumps({"id": doc_id, "reason": reason}, ensure_ascii=False).encode() + b"\n"
+        json.dumps({"id": doc_id, "reason": reason}, ensure_ascii=False).encode("utf-8", "backslashreplace")
+        + b"\n"
         for (doc_id, _), (_, reason, _) in zip(docs, results, strict=True)
         if reason is not None
     )
@@ -1141,7 +1169,8 @@ def _commit(
     _write_part(_part(state, shard.index, "explain.jsonl"), explanations)
     if fmt == "jsonl":
         data = b"".join(out for out, reason, _ in results if reason is None)
-        _atomic_write_bytes(_part(state, shard.index, "jsonl"), data, fsync=True)
+        offset = state.sizes.get(shard.source, 0)
+        state.sizes[shard.source] = _append_at(_partial(target), offset, data)
     elif fmt == "parquet":
         pa, pq = _pyarrow()
         keep = [reason is None for _, reason, _ in results]
@@ -1196,11 +1225,13 @@ def _finish(
             by_source[s.source].append(s)
         for rel, group in by_source.items():
             target = _join(dst, rel) if src.is_dir() else dst
-            parts = [_part(state, s.index, fmt) for s in group]
             if fmt == "jsonl":
-                _concat(parts, target)
+                partial = _partial(target)
+                if not partial.exists():  # an empty input file
+                    _append_at(partial, 0, b"")
+                os.replace(partial, target)
             else:
-                _assemble_parquet(parts, target, _join(src, rel))
+                _assemble_parquet([_part(state, s.index, fmt) for s in group], target, _join(src, rel))
     _concat((_part(state, s.index, "failures.jsonl") for s in shards), failures_path)
     if explain_path is not None:
         _concat((_part(state, s.index, "explain.jsonl") for s in shards), explain_path)

@@ -255,6 +255,9 @@ def test_resumed_jsonl_run_is_byte_identical(tmp_path: Path, jobs: int) -> None:
             on_shard=crash_after_three,
         )
     assert not (tmp_path / "out.jsonl").exists()
+    # As if killed after writing a fourth shard's output but before recording it:
+    with (tmp_path / ".out.jsonl.normkit-partial").open("ab") as f:
+        f.write(b'{"half": "writ')
     seen: list[int] = []
     resumed = run_corpus(
         src, tmp_path / "out.jsonl", jobs=jobs, shard_size=16, explain_sample=5, on_shard=seen.append
@@ -268,6 +271,7 @@ def test_resumed_jsonl_run_is_byte_identical(tmp_path: Path, jobs: int) -> None:
     assert resumed.explanations is not None
     assert whole.explanations is not None
     assert resumed.explanations.read_bytes() == whole.explanations.read_bytes()
+    assert not list(tmp_path.glob(".*normkit-partial"))
 
 
 def test_resumed_text_run_is_byte_identical(tmp_path: Path) -> None:

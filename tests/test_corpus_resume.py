@@ -105,3 +105,4 @@ def test_killed_run_resumes_byte_identical(tmp_path: Path, fmt: str, jobs: str) 
         Path(str(whole) + ".normkit-state") / "explain.jsonl"
     ).read_bytes()
     assert not list(tmp_path.rglob("*.normkit-tmp"))
+    assert not list(tmp_path.rglob("*.normkit-partial"))
