@@ -227,6 +227,11 @@ def _skeleton_table() -> _Skeleton:
 
 _PL_STRONG = regex.compile(r"cz|rz|ł|szcz")
 # sounds of a token that ends like a surname: no given-name lookup under other traditions
+# letter groups of the Latin traditions (and Baltic endings) that make reading a name worth it in claim()
+_CLAIM_HINT = re.compile(
+    r"s\b|sch|cz|sz|tj|sj|zj|dz|[iy]j\b|ck|ff\b|[oe]w\b|itsch|[şçğ]|[^ ]{4}(?:ij|iy|yy|ii)\b"
+    r"|[vfxzq]|w[^aeiouy]|[bcdgkpt][rl]|sk|ks|kh|zh|dm|mr"  # letters and clusters Korean romanisations lack
+)
 _SURNAME_END = re.compile(r"(?:[OEA]V|SKI|SKIJ|CKI|CKIJ|ENKO|UK|ČUK|OVA|EVA|SKA|SKAJA)$")
 _WORDS = regex.compile(r"\p{L}+")
 _PATRONYMIC_SUFFIX = regex.compile(
@@ -514,7 +519,7 @@ def _given_max_skeleton() -> int:
 
 def _lookup_given_any(text: str, sounds: str, skel: str, latin: bool) -> _GivenForm | None:
     g = _lookup_given(sounds, skel)
-    if g is not None or not latin or len(skel) > _given_max_skeleton() + 1 or _SURNAME_END.search(sounds):
+    if g is not None or not latin or len(skel) > min(7, _given_max_skeleton()) or _SURNAME_END.search(sounds):
         return g
     for trigger, trads in _ALT_TRADITIONS:
         if trigger.search(text) is None:
@@ -650,7 +655,7 @@ def claim(name: str) -> float:
     ends = sum(1 for w in words if (len(w) >= 5 and _SLAVIC_END_LAT.search(w)) or w in surnames)
     forms = _given_forms_lower()
     given = sum(1 for w in words if w in forms)
-    if not (ends and given) and len(words) <= 5:
+    if not (ends and given) and len(words) <= 5 and _CLAIM_HINT.search(low):
         # spellings the cheap tests miss (Baltic endings, other traditions): read the name
         toks = _parse(name)
         given = given or sum(1 for t in toks if t.given is not None)
