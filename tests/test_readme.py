@@ -1,9 +1,11 @@
 """Every example in the README and in docs/*.md runs.
 
-- ```python / ```pycon blocks with ``>>>`` prompts run as doctests; the blocks
-  of one page share one namespace, as a reader would run them in order.
-- ```console blocks run each ``$ command`` in a shell, in a temporary directory
-  holding a copy of ``seeds/``, one directory per page; the lines after the
+The blocks of a page run in order, in one temporary directory holding a copy
+of ``seeds/``, as a reader would run them:
+
+- ```python / ```pycon blocks with ``>>>`` prompts run as doctests sharing
+  one namespace;
+- ```console blocks run each ``$ command`` in a shell; the lines after the
   command are its expected output (``...`` matches anything, as in doctest).
 """
 
@@ -20,33 +22,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON_BLOCK = re.compile(r"^```(?:python|pycon)\n(.*?)^```", re.S | re.M)
-CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
+BLOCK = re.compile(r"^```(python|pycon|console)\n(.*?)^```", re.S | re.M)
 FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
-
-
-def _ids(p: Path) -> str:
-    return str(p.relative_to(ROOT))
-
-
-@pytest.mark.parametrize("path", FILES, ids=_ids)
-def test_python_examples(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    parser = doctest.DocTestParser()
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    globs: dict[str, object] = {}  # shared by the blocks of one page, as a reader runs them
-    cwd = os.getcwd()
-    try:
-        for n, block in enumerate(PYTHON_BLOCK.findall(text)):
-            if ">>>" not in block:
-                continue
-            test = parser.get_doctest(block, globs, f"{path.name}[{n}]", str(path), 0)
-            runner.run(test, clear_globs=False)
-            globs.update(test.globs)  # DocTest works on a copy
-    finally:
-        os.chdir(cwd)
-    result = runner.summarize(verbose=False)
-    assert result.failed == 0, f"{result.failed} example(s) failed in {path.name}"
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def _commands(block: str) -> list[tuple[str, str]]:
@@ -60,21 +38,37 @@ def _commands(block: str) -> list[tuple[str, str]]:
     return out
 
 
-CONSOLE_PAGES = [p for p in FILES if CONSOLE_BLOCK.search(p.read_text(encoding="utf-8"))]
+def _runnable(path: Path) -> bool:
+    return any(">>>" in b or k == "console" for k, b in BLOCK.findall(path.read_text("utf-8")))
 
 
-@pytest.mark.parametrize("path", CONSOLE_PAGES, ids=_ids)
-def test_console_examples(path: Path, tmp_path: Path) -> None:
+RUNNABLE = [p for p in FILES if _runnable(p)]
+
+
+@pytest.mark.parametrize("path", RUNNABLE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_examples(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
     checker = doctest.OutputChecker()
-    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    for block in CONSOLE_BLOCK.findall(path.read_text(encoding="utf-8")):
-        for cmd, expected in _commands(block):
-            proc = subprocess.run(
-                cmd, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
-            )
-            got = proc.stdout + proc.stderr
-            assert checker.check_output(expected, got, flags), (
-                f"{path.name}: $ {cmd}\n--- expected\n{expected}--- got (exit {proc.returncode})\n{got}"
-            )
+    globs: dict[str, object] = {}
+    failures: list[str] = []
+    for n, (kind, block) in enumerate(BLOCK.findall(path.read_text(encoding="utf-8"))):
+        if kind == "console":
+            for cmd, expected in _commands(block):
+                proc = subprocess.run(
+                    cmd, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+                )
+                got = proc.stdout + proc.stderr
+                if not checker.check_output(expected, got, FLAGS):
+                    status = f"exit {proc.returncode}"
+                    failures.append(f"$ {cmd}\n--- expected\n{expected}--- got ({status})\n{got}")
+        elif ">>>" in block:
+            test = parser.get_doctest(block, globs, f"{path.name}[{n}]", str(path), 0)
+            result = runner.run(test, clear_globs=False)
+            globs.update(test.globs)  # DocTest works on a copy
+            if result.failed:
+                failures.append(f"{result.failed} doctest example(s) failed in block {n} (see output above)")
+    assert not failures, f"{path.name}:\n" + "\n".join(failures)
