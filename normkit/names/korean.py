@@ -310,6 +310,9 @@ _WH = regex.compile(r"wh(?=[aeiouy])")
 _ASPIRATE = regex.compile(r"(?<=k|t|p|ch)['’ʼ`]")
 
 
+_MR_MARKS = regex.compile(
+    r"(?i)[ŏ]|[ou]\u0306|[ou]['’ʼ`]|(?<=[bcdfghjklmnpqrstvwxz])ŭ|(?<![\p{L}])ŭ(?:n|m|l|ng)?(?![\p{L}])"
+)
 _SEPARATORS = regex.compile(r"[^a-z'\-]+")
 
 
@@ -829,6 +832,8 @@ def _claim(name: str) -> float:
         score -= 0.35
     elif per > 0.7:
         score -= 0.15
+    elif _MR_MARKS.search(name):
+        score += 0.25  # McCune–Reischauer breves or OFAC's o' and u': Korean, not Belarusian ŭ
     return max(0.0, min(1.0, score))
 
 
