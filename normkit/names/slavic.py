@@ -464,6 +464,7 @@ _ALT_TRADITIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"ch|j|gu"), frozenset({"fr"})),
     (re.compile(r"[ae]u|dz|ts|c|дз|ц"), frozenset({"be"})),
     (re.compile(r"tj|sj"), frozenset({"sv"})),
+    (re.compile(r"sj|zj|oe"), frozenset({"nl"})),
     (re.compile(r"sz|cs|zs|gy|ny"), frozenset({"hu"})),
     (re.compile(r"c"), frozenset({"rom"})),
 )
