@@ -299,37 +299,38 @@ def _typography_pass1(
 # anchored so that a scan stays linear on any input.
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}+|~{3,}+)")
 _INLINE_CODE = re.compile(r"(?<!`)(`++)[^`\n]++\1(?!`)")
-_INDENTED_CODE = re.compile(r"^(?: {4}|\t)[^\n]*+", re.M)
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t)[ \t]*+[^ \t\r\n][^\n]*+", re.M)
 
 
-def _code_spans(text: str) -> tuple[list[int], list[int]]:
-    """Sorted, merged (starts, ends) of the Markdown code in ``text``."""
+def _fenced_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of the Markdown fenced code blocks in ``text``, fences included."""
     spans: list[tuple[int, int]] = []
-    if "```" in text or "~~~" in text:
-        pos = 0
-        fence = ""
-        start = 0
-        for line in text.split("\n"):
-            end = pos + len(line) + 1
-            m = _FENCE.match(line)
-            if fence:
-                if (
-                    m
-                    and m.group(1)[0] == fence[0]
-                    and len(m.group(1)) >= len(fence)
-                    and not line[m.end() :].strip()
-                ):
-                    spans.append((start, min(end, len(text))))
-                    fence = ""
-            elif m:
-                fence, start = m.group(1), pos
-            pos = end
-        if fence:  # an unclosed fence runs to the end (CommonMark)
-            spans.append((start, len(text)))
-    if "`" in text:
-        spans.extend(m.span() for m in _INLINE_CODE.finditer(text))
-    if "    " in text or "\t" in text:
-        spans.extend(m.span() for m in _INDENTED_CODE.finditer(text))
+    if "```" not in text and "~~~" not in text:
+        return spans
+    pos = 0
+    fence = ""
+    start = 0
+    for line in text.split("\n"):
+        end = pos + len(line) + 1
+        m = _FENCE.match(line)
+        if fence:
+            if (
+                m
+                and m.group(1)[0] == fence[0]
+                and len(m.group(1)) >= len(fence)
+                and not line[m.end() :].strip()
+            ):
+                spans.append((start, min(end, len(text))))
+                fence = ""
+        elif m:
+            fence, start = m.group(1), pos
+        pos = end
+    if fence:  # an unclosed fence runs to the end (CommonMark)
+        spans.append((start, len(text)))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     spans.sort()
     starts: list[int] = []
     ends: list[int] = []
@@ -340,6 +341,17 @@ def _code_spans(text: str) -> tuple[list[int], list[int]]:
             starts.append(st)
             ends.append(en)
     return starts, ends
+
+
+def _code_spans(text: str) -> tuple[list[int], list[int]]:
+    """Sorted, merged (starts, ends) of the Markdown code in ``text``: fenced
+    blocks, inline code spans and indented code lines."""
+    spans = _fenced_blocks(text)
+    if "`" in text:
+        spans.extend(m.span() for m in _INLINE_CODE.finditer(text))
+    if "    " in text or "\t" in text:
+        spans.extend(m.span() for m in _INDENTED_CODE.finditer(text))
+    return _merge(spans)
 
 
 _OPEN_CONTEXT = frozenset(" \t\n\r\f\v([{<\u00ab\u2039\u201c\u2018\u201e\u201a-\u2013\u2014/")
@@ -534,6 +546,7 @@ def fix_whitespace(
     inner_spaces: bool = True,
     final_newline: str = "keep",
     hard_breaks: bool = False,
+    markdown: bool = True,
     trace: Trace | None = None,
 ) -> str:
     """Tidy spaces and blank lines; line endings (LF, CRLF, CR) stay as they are.
@@ -559,6 +572,11 @@ def fix_whitespace(
             the text's first line ending) or ``"remove"`` (no final line break).
         hard_breaks: keep Markdown hard line breaks: two or more trailing
             spaces after text become exactly two (default False).
+        markdown: leave the inside of Markdown code alone (default True): no
+            space runs or blank lines are collapsed in fenced code blocks, and
+            no space runs in inline code spans and lines indented by four
+            spaces or a tab (code, aligned comments). Trailing spaces go
+            everywhere.
         trace: records each change (``whitespace:trailing``, ``whitespace:blank-lines``, ...).
 
     >>> fix_whitespace("  indented  text  \\n\\n\\n\\nnext\\t \\r\\n\\r\\n\\r\\n")
@@ -599,7 +617,11 @@ def fix_whitespace(
             trace.add(0, lead_end, text[:lead_end], "", "whitespace:leading-blank-lines")
     middle = text[lead_end:body_end]
     if _needs_whitespace_fix(middle, blank_lines, bool(inner_spaces)):
-        middle = _fix_lines(middle, lead_end, blank_lines, bool(inner_spaces), bool(hard_breaks), trace)
+        code = _code_spans(middle) if markdown else ([], [])
+        fenced = _merge(_fenced_blocks(middle)) if markdown and code[0] else ([], [])
+        middle = _fix_lines(
+            middle, lead_end, blank_lines, bool(inner_spaces), bool(hard_breaks), code, fenced, trace
+        )
     elif lead_end == 0 and tail == new_tail:
         return text
     if trace is not None and tail != new_tail:
@@ -607,14 +629,29 @@ def fix_whitespace(
     return middle + new_tail
 
 
+def _in_spans(spans: tuple[list[int], list[int]], i: int) -> bool:
+    starts, ends = spans
+    k = bisect.bisect_right(starts, i) - 1
+    return k >= 0 and i < ends[k]
+
+
 def _fix_lines(
-    middle: str, offset: int, blank_lines: int, inner_spaces: bool, hard_breaks: bool, trace: Trace | None
+    middle: str,
+    offset: int,
+    blank_lines: int,
+    inner_spaces: bool,
+    hard_breaks: bool,
+    spans: tuple[list[int], list[int]],
+    fenced: tuple[list[int], list[int]],
+    trace: Trace | None,
 ) -> str:
     """Trailing spaces, blank-line runs and inner space runs, line by line.
 
     ``middle`` starts with a non-blank line and ends with a non-space character.
+    ``spans`` (offsets into ``middle``) are Markdown code: no inner-space
+    collapsing there; nor blank-line collapsing in ``fenced`` code blocks.
     """
-    if trace is None and not hard_breaks and "\r" not in middle:
+    if trace is None and not hard_breaks and "\r" not in middle and not spans[0]:
         return _fix_lf_lines(middle, blank_lines, inner_spaces)
     pieces = _EOL_SPLIT.split(middle)
     out: list[str] = []
@@ -628,7 +665,7 @@ def _fix_lines(
         stripped = line.rstrip(" \t")
         if not stripped:
             blank_run += 1
-            if blank_run > blank_lines:
+            if blank_run > blank_lines and not (fenced[0] and _in_spans(fenced, pos - offset)):
                 if drop_start < 0:
                     drop_start = pos
                 drop_text.append(line + eol)
@@ -641,7 +678,7 @@ def _fix_lines(
                 trace.add(drop_start, pos, "".join(drop_text), "", "whitespace:blank-lines")
             drop_start, drop_text = -1, []
         if inner_spaces and "  " in stripped:
-            stripped = _collapse_inner(stripped, pos, trace)
+            stripped = _collapse_inner(stripped, pos, trace, spans, pos - offset)
         trailing = line[len(line.rstrip(" \t")) :]
         new_trailing = ""
         if hard_breaks and len(trailing) >= 2 and stripped and not trailing.strip(" "):
@@ -675,13 +712,18 @@ def _fix_lf_lines(middle: str, blank_lines: int, inner_spaces: bool) -> str:
     return out
 
 
-def _collapse_inner(line: str, offset: int, trace: Trace | None) -> str:
-    """Runs of spaces between two non-space characters of ``line`` become one space."""
+def _collapse_inner(
+    line: str, offset: int, trace: Trace | None, spans: tuple[list[int], list[int]], span_offset: int
+) -> str:
+    """Runs of spaces between two non-space characters of ``line`` become one
+    space, except inside ``spans`` (``span_offset`` is the line's offset there)."""
     n = len(line)
 
     def repl(m: re.Match[str]) -> str:
         start, end = m.span()
         if start == 0 or end >= n or line[start - 1] == "\t" or line[end] == "\t":
+            return m.group()
+        if spans[0] and _in_spans(spans, span_offset + start):
             return m.group()
         if trace is not None:
             trace.add(offset + start, offset + end, m.group(), " ", "whitespace:inner")

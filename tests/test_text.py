@@ -60,6 +60,7 @@ OPTIONS: dict[str, tuple[object, dict[str, st.SearchStrategy[object]]]] = {
             "inner_spaces": st.booleans(),
             "final_newline": st.sampled_from(["keep", "ensure", "remove"]),
             "hard_breaks": st.booleans(),
+            "markdown": st.booleans(),
         },
     ),
     "ascii": (fold_ascii, {"unknown": st.sampled_from(["", "?"])}),
@@ -71,12 +72,36 @@ PROSE = st.text(
 )
 
 
+# Markdown-like documents: fences, indented code, inline code, blank lines, CRLF.
+MARKDOWN = st.lists(
+    st.sampled_from(
+        [
+            "```",
+            "```py",
+            "~~~",
+            "````",
+            "    code  x = 1",
+            "\tcode  y",
+            "`a  b`  and  ``c `d``",
+            "",
+            " ",
+            "  ",
+            "text  with  'quotes'...",
+            "- item -- x",
+            "   ```",
+            '"q"  5\'',
+            "\u00a0 x  \u2009y",
+        ]
+    )
+).flatmap(lambda lines: st.sampled_from(["\n", "\r\n"]).map(lambda eol: eol.join(lines)))
+
+
 def _alnum(s: str) -> list[str]:
     return [c for c in s if c.isalnum()]
 
 
 @pytest.mark.parametrize("name", sorted(OPTIONS))
-@given(data=st.data(), text=st.one_of(TEXTS, PROSE))
+@given(data=st.data(), text=st.one_of(TEXTS, PROSE, MARKDOWN))
 def test_every_option_is_idempotent_and_replayable(name: str, data: st.DataObject, text: str) -> None:
     func, strategies = OPTIONS[name]
     options = data.draw(st.fixed_dictionaries(strategies))
@@ -215,7 +240,7 @@ def test_typography_option_errors() -> None:
 _EOLS = re.compile(r"\r\n|\r|\n")
 
 
-@given(text=st.one_of(TEXTS, PROSE))
+@given(text=st.one_of(TEXTS, PROSE, MARKDOWN))
 def test_whitespace_keeps_everything_but_spaces_tabs_and_line_breaks(text: str) -> None:
     def visible(s: str) -> list[str]:
         return [c for c in s if c not in " \t\r\n"]
@@ -223,9 +248,9 @@ def test_whitespace_keeps_everything_but_spaces_tabs_and_line_breaks(text: str) 
     assert visible(fix_whitespace(text)) == visible(text)
 
 
-@given(text=st.one_of(TEXTS, PROSE), blank_lines=st.integers(0, 3))
+@given(text=st.one_of(TEXTS, PROSE, MARKDOWN), blank_lines=st.integers(0, 3))
 def test_whitespace_results(text: str, blank_lines: int) -> None:
-    out = fix_whitespace(text, blank_lines=blank_lines)
+    out = fix_whitespace(text, blank_lines=blank_lines, markdown=False)
     if not out:
         assert text.strip(" \t\r\n") == ""
         return
@@ -250,6 +275,19 @@ def test_whitespace_keeps_line_ending_styles(text: str) -> None:
     assert "\r" not in out.replace("\r\n", "")
     lone_cr = text.replace("\r", "").replace("\n", "\r")
     assert "\n" not in fix_whitespace(lone_cr)
+
+
+def test_whitespace_leaves_markdown_code_alone() -> None:
+    text = (
+        "Text  here\n\n\n\n```py\nx = 1  # c\n\n\n\ndef f():  \n    pass\n```\n\n\n"
+        "    code  here\nand `a  b`  c\n"
+    )
+    assert fix_whitespace(text) == (
+        "Text here\n\n```py\nx = 1  # c\n\n\n\ndef f():\n    pass\n```\n\n    code  here\nand `a  b` c\n"
+    )
+    assert fix_whitespace(text, markdown=False) == (
+        "Text here\n\n```py\nx = 1 # c\n\ndef f():\n    pass\n```\n\n    code here\nand `a b` c\n"
+    )
 
 
 def test_whitespace_final_newline() -> None:
