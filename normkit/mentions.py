@@ -256,12 +256,23 @@ class _Rewriter:
         if self.trace is not None:
             self.trace.note(start, end, self.text[start:end], message, rule="alias")
 
-    def _apply(self, start: int, end: int, canonical: str, rule: str, replacement: str | None = None) -> None:
+    def _apply(
+        self,
+        start: int,
+        end: int,
+        canonical: str,
+        rule: str,
+        replacement: str | None = None,
+        *,
+        full: bool = False,
+    ) -> None:
         old = self.text[start:end]
         what = self._inside(start, end)
         if what:
             self._note(start, end, f"inside {what}; not a mention of {canonical!r}")
             return
+        if full:
+            self.named.add(canonical)
         new = self._write(replacement if replacement is not None else canonical, old)
         self.mentions.append((start, end, canonical, rule))
         if new != old:
@@ -276,9 +287,8 @@ class _Rewriter:
         found = self.aset.lookup_entries(span)
         if len(found) == 1:
             ((canonical, entry),) = found.items()
-            self.named.add(canonical)
             rule = f"alias:{canonical}" + (f" <- {entry.short_where}" if entry is not None else "")
-            self._apply(start, end, canonical, rule)
+            self._apply(start, end, canonical, rule, full=True)
             return "done"
         if len(found) > 1:
             self._note(start, end, f"ambiguous: listed for {_list(found)}")
@@ -303,8 +313,7 @@ class _Rewriter:
             self._note(start, end, f"ambiguous: name_key {k!r} matches {_list(owners)}")
             return "done"
         (canonical,) = owners
-        self.named.add(canonical)
-        self._apply(start, end, canonical, f"alias:{canonical} <- name_key {k}")
+        self._apply(start, end, canonical, f"alias:{canonical} <- name_key {k}", full=True)
         return "done"
 
     def _resolve_surname(self, toks: list[_Tok], i: int) -> None:

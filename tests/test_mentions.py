@@ -296,3 +296,8 @@ def test_cli_clean_of_seed_copies(tmp_path: Path) -> None:
         for text in texts:
             assert canonical in text
     assert not any("Sekirinska" in t or "Wi Sung-rak" in t for t in texts)
+
+
+def test_a_name_inside_a_url_does_not_count_as_named(kim_park: tuple[str, ...]) -> None:
+    text = "See https://x.org/Vesna-Petrofska today. Petrofska spoke."
+    assert canonicalize_names(text, aliases=kim_park) == text
