@@ -400,7 +400,7 @@ def _given_forms_lower() -> frozenset[str]:
         f = row["form"].lower()
         out.add(f)
         lang = row["lang"]
-        for system in ("ascii", "icao", "bgn_pcgn"):
+        for system in ("ascii", "icao", "bgn_pcgn", "national", "scientific"):
             out.add(_MARKS.sub("", transliterate(f, lang, system=system)))
     return frozenset(out)
 
@@ -414,7 +414,7 @@ def _surname_forms_lower() -> frozenset[str]:
     for row in load("slavic", "surnames.tsv", columns=("lang", "form", "note")):
         f = row["form"].lower()
         out.add(f)
-        for system in ("ascii", "icao", "bgn_pcgn", "national"):
+        for system in ("ascii", "icao", "bgn_pcgn", "national", "scientific"):
             out.add(_MARKS.sub("", transliterate(f, row["lang"], system=system)))
     return frozenset(out)
 
