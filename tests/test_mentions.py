@@ -301,3 +301,69 @@ def test_cli_clean_of_seed_copies(tmp_path: Path) -> None:
 def test_a_name_inside_a_url_does_not_count_as_named(kim_park: tuple[str, ...]) -> None:
     text = "See https://x.org/Vesna-Petrofska today. Petrofska spoke."
     assert canonicalize_names(text, aliases=kim_park) == text
+
+
+def _generated_table(path: Path, n: int = 200) -> list[tuple[str, str]]:
+    """A deterministic table of made-up people with non-colliding spellings."""
+    import random
+
+    from normkit.aliases import name_forms
+
+    rnd = random.Random(5)
+    surnames = ["Kang", "Yoon", "Han", "Seo", "Shin", "Kwon", "Hwang", "Song", "Hong", "Jeon"]
+    syllables = ["min", "jun", "seo", "yeon", "hoon", "woo", "jae", "eun", "kyung", "dong", "hee", "tae"]
+    given = ["Olena", "Dmytro", "Iryna", "Mykola", "Zoran", "Milena", "Goran", "Vesna"]
+    roots = ["Kovalen", "Bondar", "Tkach", "Stoj", "Trajk", "Angel", "Markov", "Pavl"]
+    taken: dict[str, str] = {}
+    rows: list[tuple[str, str, str]] = []
+    while len({r[0] for r in rows}) < n:
+        if rnd.random() < 0.5:
+            s, g = rnd.choice(surnames), f"{rnd.choice(syllables)}-{rnd.choice(syllables)}"
+            canonical, lang = f"{s} {g.capitalize()}", "ko-Latn"
+            variants = [f"{s}e {g.capitalize()}", f"{s} {g.replace('-', '').capitalize()}h"]
+        else:
+            g, s = rnd.choice(given), rnd.choice(roots) + rnd.choice(["enko", "ovska", "ski", "uk"])
+            canonical, lang = f"{g} {s}", "uk-Latn"
+            variants = [f"{g} {s}h", f"{g}a {s}"]
+        spellings = [canonical, *variants]
+        if any(taken.get(f, canonical) != canonical for v in spellings for f in name_forms(v)):
+            continue
+        if canonical in {r[0] for r in rows}:
+            continue
+        for v in spellings:
+            for f in name_forms(v):
+                taken[f] = canonical
+        rows.extend((canonical, v, lang) for v in variants)
+    rows.sort(key=lambda r: (r[0].casefold(), r[0], r[1].casefold(), r[1]))
+    path.write_text(
+        HEADER + "".join(f"{c}\t{v}\t{lang}\tgenerated\n" for c, v, lang in rows), encoding="utf-8"
+    )
+    return [(c, v) for c, v, _ in rows]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    path = tmp_path_factory.mktemp("gen") / "people.tsv"
+    rows = _generated_table(path)
+    return (str(path),), rows
+
+
+def test_generated_table_is_clean(generated: tuple[tuple[str, ...], list[tuple[str, str]]]) -> None:
+    from normkit.aliases import check
+
+    paths, _ = generated
+    assert [p for p in check(paths, keys=False) if p.severity == "error"] == []
+
+
+@given(data=st.data())
+def test_generated_variants_map_to_their_canonical(
+    generated: tuple[tuple[str, ...], list[tuple[str, str]]], data: st.DataObject
+) -> None:
+    paths, rows = generated
+    picks = data.draw(st.lists(st.sampled_from(rows), min_size=1, max_size=4))
+    fillers = data.draw(st.lists(_FILLER, min_size=len(picks), max_size=len(picks)))
+    text = " ".join(f"{v} {w}" for (_, v), w in zip(picks, fillers, strict=True)) + "."
+    expected = " ".join(f"{c} {w}" for (c, _), w in zip(picks, fillers, strict=True)) + "."
+    out = canonicalize_names(text, aliases=paths)
+    assert out == expected
+    assert canonicalize_names(out, aliases=paths) == out
