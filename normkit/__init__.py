@@ -19,21 +19,27 @@ from typing import TYPE_CHECKING, Any, overload
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    from normkit.names import explain_match, name_key, same_name
-    from normkit.names.base import NameMatch
-    from normkit.pipeline import (
-        PRESETS,
-        Change,
-        Explanation,
-        Note,
-        Pipeline,
-        Step,
-        Trace,
-        available_steps,
-        clean,
-        get_step,
-        register_step,
-    )
+    from normkit.boilerplate import strip_boilerplate as strip_boilerplate
+    from normkit.boilerplate import strip_boilerplate_many as strip_boilerplate_many
+    from normkit.corpus import clean_many as clean_many
+    from normkit.names import explain_match as explain_match
+    from normkit.names import name_key as name_key
+    from normkit.names import same_name as same_name
+    from normkit.names.base import NameMatch as NameMatch
+    from normkit.names.korean import hangul_candidates as hangul_candidates
+    from normkit.names.korean import romanize as romanize
+    from normkit.names.slavic import transliterate as transliterate
+    from normkit.pipeline import PRESETS as PRESETS
+    from normkit.pipeline import Change as Change
+    from normkit.pipeline import Explanation as Explanation
+    from normkit.pipeline import Note as Note
+    from normkit.pipeline import Pipeline as Pipeline
+    from normkit.pipeline import Step as Step
+    from normkit.pipeline import Trace as Trace
+    from normkit.pipeline import available_steps as available_steps
+    from normkit.pipeline import clean as clean
+    from normkit.pipeline import get_step as get_step
+    from normkit.pipeline import register_step as register_step
 
 # public name -> module that defines it (imported on first attribute access)
 _EXPORTS: dict[str, str] = {
