@@ -406,6 +406,19 @@ def _check_layer(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
         for f in vforms:
             by_form[f] = e
         good.append(e)
+    # two canonicals that are one spelling after normalisation
+    first_canonical: dict[str, Entry] = {}
+    for e in entries:
+        for f in name_forms(e.canonical):
+            other = first_canonical.setdefault(f, e)
+            if other.canonical != e.canonical:
+                err(
+                    e,
+                    e.col_canonical,
+                    f"collision: canonicals {e.canonical!r} and {other.canonical!r} ({other.short_where}) "
+                    f"are one spelling after normalisation",
+                )
+                break
     # a canonical that is someone else's variant in the same layer (only where not already a cycle)
     for e in good:
         for f in name_forms(e.canonical):

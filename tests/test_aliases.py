@@ -289,3 +289,21 @@ def test_through_the_normkit_command(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["aliases", "check", str(t)]) == 1
     assert "cycle" in capsys.readouterr().out
     assert main(["aliases", "check"]) == 0
+
+
+def test_canonicals_that_normalise_alike_collide(tmp_path: Path) -> None:
+    t = write(tmp_path / "c.tsv", "CHO HYUN\tJo Hyun\tko-Latn\tx\nCho Hyun\tJo Hyeon-a\tko-Latn\tx\n")
+    problems = check([t], base=[])
+    assert any(p.line == 3 and p.col == 1 and "canonicals" in p.message for p in problems), problems
+
+
+def test_override_moves_one_variant(tmp_path: Path) -> None:
+    t = write(
+        tmp_path / "m.tsv",
+        "Wi Sung-rak Jr\tWi Sung-rak\ten\tanother man\toverride\n",
+        header="canonical\tvariant\tlang\tnote\tflags\n",
+    )
+    aset = load_aliases([t])
+    assert aset.lookup("Wi Sung-rak") == ("Wi Sung-rak Jr",)
+    assert aset.lookup("위성락") == ("Wi Sung-lac",)
+    assert [p for p in check([t]) if p.severity == "error"] == []
