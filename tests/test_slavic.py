@@ -73,3 +73,36 @@ def test_match_gives_reasons() -> None:
     assert m.same
     assert any("given name" in r for r in m.reasons)
     assert any("artemenko" in r.lower() for r in m.reasons)
+
+
+def test_tables_are_clean() -> None:
+    """Cyrillic forms hold no Latin homoglyphs; every class has one gender; rows are unique."""
+    from normkit.tables import load
+
+    genders: dict[str, set[str]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for row in load("slavic", "given_names.tsv"):
+        genders.setdefault(row["class"], set()).add(row["gender"])
+        if row["lang"] in ("ru", "uk", "be", "bg", "mk", "sr"):
+            assert all(not (c.isascii() and c.isalpha()) for c in row["form"]), row.line
+        key = (row["class"], row["lang"], row["form"])
+        assert key not in seen, row.line
+        seen.add(key)
+    assert all(len(g) == 1 and g <= {"m", "f"} for g in genders.values())
+    for row in load("slavic", "surnames.tsv"):
+        assert all(not (c.isascii() and c.isalpha()) for c in row["form"]), row.line
+
+
+def test_every_table_form_reads_as_its_class() -> None:
+    """Each Cyrillic form of the given-name table is recognised as its own class (no two classes collide)."""
+    from normkit.tables import load
+
+    wrong = []
+    for row in load("slavic", "given_names.tsv"):
+        if row["lang"] not in ("ru", "uk", "be"):
+            continue
+        toks = slavic._parse(row["form"])
+        got = toks[0].given.cls if toks and toks[0].given else None
+        if got != row["class"]:
+            wrong.append((row["form"], row["class"], got))
+    assert not wrong, wrong
