@@ -410,12 +410,12 @@ def _check_layer(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
     first_canonical: dict[str, Entry] = {}
     for e in entries:
         for f in name_forms(e.canonical):
-            other = first_canonical.setdefault(f, e)
-            if other.canonical != e.canonical:
+            seen_first = first_canonical.setdefault(f, e)
+            if seen_first.canonical != e.canonical:
                 err(
                     e,
                     e.col_canonical,
-                    f"collision: canonicals {e.canonical!r} and {other.canonical!r} ({other.short_where}) "
+                    f"collision: canonicals {e.canonical!r} and {seen_first.canonical!r} ({seen_first.short_where}) "
                     f"are one spelling after normalisation",
                 )
                 break
