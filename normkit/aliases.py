@@ -415,8 +415,8 @@ def _check_layer(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
                 err(
                     e,
                     e.col_canonical,
-                    f"collision: canonicals {e.canonical!r} and {seen_first.canonical!r} ({seen_first.short_where}) "
-                    f"are one spelling after normalisation",
+                    f"collision: canonicals {e.canonical!r} and {seen_first.canonical!r} "
+                    f"({seen_first.short_where}) are one spelling after normalisation",
                 )
                 break
     # a canonical that is someone else's variant in the same layer (only where not already a cycle)
