@@ -570,8 +570,11 @@ def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
     return _TokInfo(snd, sk, given, feminine, latin, False)
 
 
+_MAX_NAME = 2000  # a "name" longer than this is cut: keys and matching look at its start only
+
+
 def _parse(name: str) -> list[_Tok]:
-    low = _prep(name)
+    low = _prep(name[:_MAX_NAME])
     trads = _traditions_of(low)
     toks: list[_Tok] = []
     baltic = False
