@@ -311,7 +311,7 @@ _ASPIRATE = regex.compile(r"(?<=k|t|p|ch)['’ʼ`]")
 
 
 _MR_MARKS = regex.compile(
-    r"(?i)[ŏ]|[ou]\u0306|[ou]['’ʼ`]|(?<=[bcdfghjklmnpqrstvwxz])ŭ|(?<![\p{L}])ŭ(?:n|m|l|ng)?(?![\p{L}])"
+    r"(?i)[ŏ]|[ou]\u0306|[ou]['’ʼ`]|(?<=[bcdfghjklmnpqrstvwxz])ŭ|(?<![\p{L}])ŭ(?:n|m|l|ng|i)?(?![\p{L}])"
 )
 _SEPARATORS = regex.compile(r"[^a-z'\-]+")
 
