@@ -22,7 +22,7 @@ import importlib
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Literal, cast
 
 import regex
@@ -767,6 +767,7 @@ def register_fold(script: str, func: FoldFunc | str, *, replace: bool = False) -
         _FOLD_OVERRIDES[script] = func
         _FOLD_RESOLVED.pop(script, None)
         _FOLD_VERSION[0] += 1
+        _RUN_CACHE.clear()
 
 
 def fold_overrides() -> dict[str, str]:
@@ -782,6 +783,10 @@ def _fold_name(func: FoldFunc | str) -> str:
     if isinstance(func, str):
         return func
     return f"{getattr(func, '__module__', '?')}:{getattr(func, '__qualname__', repr(func))}"
+
+
+# (run, character before, character after, unknown) -> folded run
+_RUN_CACHE: dict[tuple[str, str, str, str], str] = {}
 
 
 # script -> (resolved function or None if it cannot be imported, its name)
@@ -1117,12 +1122,6 @@ def _fold_script(script: str, run: str, unknown: str) -> tuple[str, str]:
 _NON_ASCII = regex.compile("[\x80-\U0010ffff]+")  # the regex module scans this much faster than re
 
 
-def _script_runs(pattern: Any, text: str) -> Iterator[Any]:
-    """Matches of the script pattern inside each run of non-ASCII characters."""
-    for run in _NON_ASCII.finditer(text):
-        yield from pattern.finditer(text, run.start(), run.end())
-
-
 def fold_ascii(text: str, *, unknown: str = "", trace: Trace | None = None) -> str:
     """Fold text to ASCII: Unidecode, corrected where it is wrong.
 
@@ -1130,7 +1129,7 @@ def fold_ascii(text: str, *, unknown: str = "", trace: Trace | None = None) -> s
     folded by it: Hangul by the Korean engine (Revised Romanization, so
     ``고용철`` is ``goyongcheol``, never Unidecode's ``goyongceol``),
     Cyrillic by the Slavic engine. Other characters use the table
-    ``data/fold/chars.tsv`` (``đ`` -> ``dj``, ``ə`` -> ``e``, ``·`` -> ``.``;
+    ``data/fold/chars.tsv`` (``đ`` -> ``dj``, ``ə`` -> ``a``, ``·`` -> ``.``;
     multi-letter folds of a capital follow the case of the word:
     ``ĐOKOVIĆ`` -> ``DJOKOVIC``), then Unidecode. ``Đ``/``đ`` near
     Vietnamese letters is ``D``/``d``. The output is always ASCII.
@@ -1157,20 +1156,51 @@ def fold_ascii(text: str, *, unknown: str = "", trace: Trace | None = None) -> s
         trace.begin_pass()
     parts: list[str] = []
     pos = 0
-    for m in _script_runs(pattern, text):
-        start, end = m.span()
+    n = len(text)
+    cache = _RUN_CACHE
+    for run in _NON_ASCII.finditer(text):
+        start, end = run.span()
         parts.append(text[pos:start])
         pos = end
+        if trace is not None:
+            parts.append(_fold_run(text, start, end, unknown, pattern, scripts, trace))
+            continue
+        # A run's fold depends on the run and its two neighbours only (except
+        # near Đ/đ, which looks further for Vietnamese letters).
+        key = (run.group(), text[start - 1] if start else "", text[end] if end < n else "", unknown)
+        folded = cache.get(key)
+        if folded is None:
+            folded = _fold_run(text, start, end, unknown, pattern, scripts, None)
+            if "\u0110" not in key[0] and "\u0111" not in key[0]:
+                if len(cache) >= 50_000:
+                    cache.clear()
+                cache[key] = folded
+        parts.append(folded)
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _fold_run(
+    text: str,
+    start: int,
+    end: int,
+    unknown: str,
+    pattern: Any,
+    scripts: tuple[str, ...],
+    trace: Trace | None,
+) -> str:
+    """Fold the run of non-ASCII characters ``text[start:end]``."""
+    parts: list[str] = []
+    for m in pattern.finditer(text, start, end):
         kind = m.lastgroup
         if kind == "other":
-            parts.append(_fold_other(text, start, end, unknown, trace, 0))
+            parts.append(_fold_other(text, m.start(), m.end(), unknown, trace, 0))
             continue
         script = scripts[int(kind[1:])]
         folded, rule = _fold_script(script, m.group(), unknown)
         parts.append(folded)
         if trace is not None and folded != m.group():
-            trace.add(start, end, m.group(), folded, rule)
-    parts.append(text[pos:])
+            trace.add(m.start(), m.end(), m.group(), folded, rule)
     return "".join(parts)
 
 

@@ -367,6 +367,7 @@ def fold_registry() -> Iterator[None]:
     text_mod._FOLD_OVERRIDES.update(saved)
     text_mod._FOLD_RESOLVED.clear()
     text_mod._FOLD_VERSION[0] += 1
+    text_mod._RUN_CACHE.clear()
 
 
 def _boom(run: str) -> str:
