@@ -40,6 +40,7 @@ import random
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -99,6 +100,14 @@ def _init_worker(key: str, value: object) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_STATE[key] = value
+    # A worker whose parent was killed outright would wait for work forever.
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _clean_chunk(chunk: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -131,16 +132,30 @@ class _Progress:
             self._bar.close()
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the ``corpus`` command; returns the exit status (0 ok, 1 some
-    documents failed, 2 the run could not start, 130 interrupted)."""
+    documents failed, 2 the run could not start, 130 interrupted, 143
+    terminated)."""
     from normkit.corpus import CorpusBoilerplate, CorpusError, run_corpus
 
     progress = _Progress(not args.no_progress)
+    # A job scheduler's SIGTERM stops the run in order, like Ctrl-C (the state stays resumable).
+    try:
+        previous: Any = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
     boilerplate = CorpusBoilerplate(profile=args.boilerplate_profile) if args.boilerplate_corpus else None
     try:
         report = run_corpus(
@@ -163,10 +178,13 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
         print(f"normkit corpus: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as exc:
         progress.close()
         print("normkit corpus: interrupted; run the same command again to resume", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, _Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     progress.close()
     rate = report.processed / report.seconds if report.seconds > 0 else 0.0
     resumed = f", {report.resumed_shards} resumed" if report.resumed_shards else ""

@@ -106,3 +106,41 @@ def test_killed_run_resumes_byte_identical(tmp_path: Path, fmt: str, jobs: str) 
     ).read_bytes()
     assert not list(tmp_path.rglob("*.normkit-tmp"))
     assert not list(tmp_path.rglob("*.normkit-partial"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_signalled_main_process_leaves_no_workers_and_resumes(tmp_path: Path, sig: signal.Signals) -> None:
+    psutil = pytest.importorskip("psutil")
+    src = make_corpus(tmp_path, "jsonl")
+    out, whole = tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
+    state = Path(str(out) + ".normkit-state")
+    options = ("--shard-size", "2", "--jobs", "2")
+    proc = subprocess.Popen(command(src, out, *options), env=environment(), stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while (
+            not (state / "manifest.json").exists()
+            or not json.loads((state / "manifest.json").read_text())["finished_shards"]
+        ):
+            assert proc.poll() is None, "the run ended before it could be signalled"
+            assert time.monotonic() < deadline, "no shard finished in time"
+            time.sleep(0.002)
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        assert workers
+        os.kill(proc.pid, sig)  # the main process only, as a job scheduler or the OOM killer would
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 143, err
+        assert "run the same command again to resume" in err
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "worker processes outlived the main process"
+    resumed = subprocess.run(command(src, out, *options), env=environment(), capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    done = subprocess.run(command(src, whole, *options), env=environment(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == whole.read_bytes()
