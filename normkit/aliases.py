@@ -463,10 +463,13 @@ class _Merger:
     def __init__(self) -> None:
         self.persons: dict[str, Person] = {}
         self.owner: dict[str, str] = {}  # form -> canonical (of variants and canonicals)
+        self.layer_of: dict[str, int] = {}  # form -> layer of the row that claimed it
+        self.layer = 0
 
     def _index(self, canonical: str, spelling: str) -> None:
         for f in name_forms(spelling):
             self.owner[f] = canonical
+            self.layer_of[f] = self.layer
 
     def _person(self, canonical: str, layer: int) -> Person:
         p = self.persons.get(canonical)
@@ -500,14 +503,30 @@ class _Merger:
         self._index(new, new)
 
     def add(self, e: Entry, problems: list[Problem]) -> None:
+        self.layer = e.layer
         vforms, cforms = set(name_forms(e.variant)), set(name_forms(e.canonical))
         # the canonical is another person's variant (or canonical under another spelling)
         for f in cforms:
             other = self.owner.get(f)
-            if other is None or other == e.canonical:
-                continue
+            if other is None or other == e.canonical or self.layer_of.get(f, -1) >= e.layer:
+                continue  # same-layer problems were reported by the layer check
             if other in self.persons and f in set(name_forms(other)):
-                continue  # the same person written differently: handled below as that person
+                # an earlier person's canonical written differently
+                if e.override:
+                    self._rename(other, e.canonical, e)
+                    break
+                problems.append(
+                    Problem(
+                        e.source,
+                        e.line,
+                        e.col_canonical,
+                        "warning",
+                        f"canonical {e.canonical!r} is {other!r} of an earlier table; the row is added to "
+                        f"{other!r} (mark it 'override' to respell the canonical)",
+                    )
+                )
+                self.add(dataclasses.replace(e, canonical=other), problems)
+                return
             if e.override:
                 self._remove_variant(other, cforms)
             else:
@@ -524,7 +543,7 @@ class _Merger:
                 return
         for f in vforms:
             other = self.owner.get(f)
-            if other is None or other == e.canonical:
+            if other is None or other == e.canonical or self.layer_of.get(f, -1) >= e.layer:
                 continue
             if not e.override:
                 what = "canonical" if f in set(name_forms(other)) else "a variant"

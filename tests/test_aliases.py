@@ -307,3 +307,17 @@ def test_override_moves_one_variant(tmp_path: Path) -> None:
     assert aset.lookup("Wi Sung-rak") == ("Wi Sung-rak Jr",)
     assert aset.lookup("위성락") == ("Wi Sung-lac",)
     assert [p for p in check([t]) if p.severity == "error"] == []
+
+
+def test_canonical_respelled_in_a_later_layer(tmp_path: Path) -> None:
+    t = write(tmp_path / "r.tsv", "WI SUNG-LAC\tWee Sung-lac\ten\tx\n")
+    problems = check([t])
+    assert [p.severity for p in problems] == ["warning"], problems
+    aset = load_aliases([t])
+    assert aset.lookup("Wee Sung-lac") == ("Wi Sung-lac",)
+
+
+def test_same_layer_chain_is_reported_once(tmp_path: Path) -> None:
+    t = write(tmp_path / "ch.tsv", "Alpha One\tBeta Two\ten\tx\nBeta Two\tGamma Three\ten\tx\n")
+    problems = [p for p in check([t], base=[]) if p.severity == "error"]
+    assert [(p.line, p.col, p.message.split(":")[0]) for p in problems] == [(2, 11, "chain")]
