@@ -228,6 +228,41 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
     assert out.column("text").to_pylist() == [None if t is None else clean(t) for t in texts]
 
 
+def fail_on_marker(text: str) -> str:
+    """A step with a bug: it raises on some input."""
+    if "BAD" in text:
+        raise ValueError("cannot handle BAD")
+    return text.strip()
+
+
+def test_parquet_directory_with_failures(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "in"
+    (src / "b").mkdir(parents=True)
+    tables = {
+        "a.parquet": pa.table({"key": ["a1", "a2", "a3"], "body": [" x ", "BAD one", None]}),
+        "b/c.parquet": pa.table({"key": ["c1", "c2"], "body": ["  y", "z  "]}),
+    }
+    for rel, table in tables.items():
+        pq.write_table(table, src / rel)
+    steps = [fail_on_marker]
+    kwargs = {"field": "body", "id_field": "key", "shard_size": 2, "steps": steps, "mp_context": "fork"}
+    r1 = run_corpus(src, tmp_path / "o1", jobs=1, **kwargs)  # type: ignore[arg-type]
+    r2 = run_corpus(src, tmp_path / "o2", jobs=2, **kwargs)  # type: ignore[arg-type]
+    assert tree_bytes(tmp_path / "o1") == tree_bytes(tmp_path / "o2")
+    assert pq.read_table(tmp_path / "o1" / "a.parquet").to_pydict() == {
+        "key": ["a1", "a3"],
+        "body": ["x", None],
+    }
+    assert pq.read_table(tmp_path / "o1" / "b" / "c.parquet").to_pydict() == {
+        "key": ["c1", "c2"],
+        "body": ["y", "z"],
+    }
+    assert (r1.failed, r2.failed) == (1, 1)
+    assert json.loads(r1.failures.read_text()) == {"id": "a2", "reason": "ValueError: cannot handle BAD"}
+
+
 # --------------------------------------------------------------------------
 # Resumption
 
