@@ -242,7 +242,7 @@ def _visible_files(root: Path) -> list[str]:
     """Relative POSIX paths of the regular files under ``root``, sorted,
     skipping hidden files and folders (names starting with a dot)."""
     out: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(root):  # symlinked folders are not followed (no cycles)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
             if name.startswith("."):
