@@ -354,6 +354,8 @@ class _Rewriter:
 
     def _process(self, toks: list[_Tok]) -> None:
         n = len(toks)
+        notes = len(self.trace.notes) if self.trace is not None else 0
+        found = len(self.mentions)
         i = 0
         while i < n:
             handled = False
@@ -370,6 +372,13 @@ class _Rewriter:
             if not toks[i].joined and (i + 1 >= n or not toks[i + 1].joined):
                 self._resolve_surname(toks, i)
             i += 1
+        trace = self.trace
+        if trace is not None and n >= 2 and len(trace.notes) == notes and len(self.mentions) == found:
+            self._note(
+                toks[0].start,
+                toks[-1].end,
+                "has words of listed names but is no listed spelling and shares no name_key with one",
+            )
 
     def run(self, anchors: list[tuple[int, int]]) -> str:
         text = self.text

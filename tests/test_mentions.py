@@ -367,3 +367,11 @@ def test_generated_variants_map_to_their_canonical(
     out = canonicalize_names(text, aliases=paths)
     assert out == expected
     assert canonicalize_names(out, aliases=paths) == out
+
+
+def test_lookalike_note_says_why(kim_park: tuple[str, ...]) -> None:
+    trace = Trace()
+    text = "Kim Kardashian arrived."
+    assert canonicalize_names(text, aliases=kim_park, trace=trace) == text
+    assert [n.text for n in trace.notes] == ["Kim Kardashian"]
+    assert "no listed spelling" in trace.notes[0].message
