@@ -285,7 +285,8 @@ def _whole_tables(
     whole: dict[str, dict[str, list[Seg]]] = {}
     whole_word: dict[str, dict[str, list[Seg]]] = {}
     for script, table in syl.items():
-        w = whole[script] = {text: [(sy.cost + 0.5, (sy,))] for text, sy in table.items()}
+        # Only cheap spellings read as one syllable without looking further ("boa" can be 보아).
+        w = whole[script] = {text: [(sy.cost + 0.5, (sy,))] for text, sy in table.items() if sy.cost <= 0.3}
         ww = whole_word[script] = dict(w)
         for sp, sur in surname_syl[script].items():
             if sp in w:
@@ -410,11 +411,15 @@ def _segment_uncached(s: str, script: str, top: int = 3, *, surname: bool = True
     sur = rules.surname_syl[script].get(s) if surname else None
     if sur is not None:
         alt = (
-            [(whole.cost + 0.5, (whole,))] if whole is not None else _segment_dp(s, table, rules.maxlen, top)
+            [(whole.cost + 0.5, (whole,))]
+            if whole is not None and whole.cost <= 0.3
+            else _segment_dp(s, table, rules.maxlen, top)
         )
         return [(0.5 * len(sur), sur), *alt][:top]
     if whole is not None:
-        return [(whole.cost + 0.5, (whole,))]
+        if whole.cost <= 0.3:
+            return [(whole.cost + 0.5, (whole,))]
+        return _segment_dp(s, table, rules.maxlen, top)  # includes the one-syllable reading
     return _segment_dp(s, table, rules.maxlen, top)
 
 
@@ -1303,7 +1308,7 @@ def _candidates(name: str, limit: int) -> list[str]:
     rules = _rules()
     scored: dict[str, float] = {}
     literal: str | None = None
-    for r in _readings(p, limit=6):
+    for r in _readings(p):
         ns = r.nsur if r.nsur in (1, 2) else 1
         sur_syls, given_syls = r.syls[:ns], r.syls[ns:]
         # Surname options.
