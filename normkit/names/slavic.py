@@ -286,7 +286,7 @@ _DOUBLE_SOUND = regex.compile(r"(.)\1+")
 
 # в/ў after a vowel and before a consonant (Броўка: Browka, Broŭka, Brouka; Лавров: Lawrow): dropped,
 # because the Latin spellings of Belarusian ў differ (w, ŭ, u) and u reads as a vowel.
-_V_CODA = re.compile(r"(?<=[^AEIOUJ][AEIOU])V(?=[^AEIOUJ])")
+_V_CODA = re.compile(r"(?<=[^AEIOUJ][AEIOU])[VF](?=[^AEIOUJ])")
 
 
 def _skeleton(snd: str) -> str:
@@ -294,7 +294,7 @@ def _skeleton(snd: str) -> str:
     for a, b in sk.merges:
         if a in snd:
             snd = snd.replace(a, b)
-    if "V" in snd:
+    if "V" in snd or "F" in snd:
         snd = _V_CODA.sub("", snd)
     classes = snd.translate(sk.trans)
     return _DOUBLE.sub(r"\1", classes).replace(".", "")
@@ -441,6 +441,7 @@ def _lookup_given(snd: str, sk: str) -> _GivenForm | None:
     return best if _lev(sig, best.signature) <= (1 if len(sig) <= 6 else 2) else None
 
 
+_BALTIC_SURNAME_TEXT = regex.compile(r"(?:ov|ev|in|yn|sk|ck)(?:s|as|is|us)$")
 _BALTIC_TEXT = regex.compile(r"(?:ijus|jus|ijs|as|is|us|ys|es|s)$")
 
 
@@ -461,10 +462,12 @@ _FEMININE = regex.compile(r"(?:[AEIOU][VF]A|[IE]NA|[SZCČ]KA|[AOE][JI]A|ŠKA|SKA
 # differently in that tradition, the tradition).
 _ALT_TRADITIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"ch"), frozenset({"de"})),
-    (re.compile(r"ch|j|gu"), frozenset({"fr"})),
+    (re.compile(r"ch|j|gu|ine\b"), frozenset({"fr"})),
     (re.compile(r"[ae]u|dz|ts|c|дз|ц"), frozenset({"be"})),
     (re.compile(r"tj|sj"), frozenset({"sv"})),
     (re.compile(r"sj|zj|oe"), frozenset({"nl"})),
+    (re.compile(r"x"), frozenset({"pt"})),
+    (re.compile(r"j"), frozenset({"es"})),
     (re.compile(r"sz|cs|zs|gy|ny"), frozenset({"hu"})),
     (re.compile(r"c"), frozenset({"rom"})),
 )
@@ -587,7 +590,7 @@ def _parse(name: str) -> list[_Tok]:
         toks.append(
             _Tok(t, info.sounds, info.skel, info.given, info.initial, False, info.feminine, info.latin)
         )
-        baltic = baltic or info.baltic
+        baltic = baltic or info.baltic or (info.given is None and _BALTIC_SURNAME_TEXT.search(t) is not None)
     full = [i for i, t in enumerate(toks) if not t.initial]
     latin_full = [toks[i] for i in full if toks[i].latin]
     if baltic and len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
