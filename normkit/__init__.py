@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from normkit.pipeline import clean as clean
     from normkit.pipeline import get_step as get_step
     from normkit.pipeline import register_step as register_step
+    from normkit.text import fold_overrides as fold_overrides
+    from normkit.text import register_fold as register_fold
 
 # public name -> module that defines it (imported on first attribute access)
 _EXPORTS: dict[str, str] = {
@@ -64,6 +66,8 @@ _EXPORTS: dict[str, str] = {
     "strip_boilerplate": "normkit.boilerplate",
     "strip_boilerplate_many": "normkit.boilerplate",
     "clean_many": "normkit.corpus",
+    "register_fold": "normkit.text",
+    "fold_overrides": "normkit.text",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "explain"])
