@@ -498,6 +498,8 @@ def _parse_uncached(name: str) -> _Parsed:
         comma = len(_fold_latin(head).split()) if script == "lat" else len(head.split())
         text = head + " " + tail
     folded = _fold_latin(text) if script == "lat" else _SEPARATORS.sub(" ", text)
+    if "v" in folded or "x" in folded or "q" in folded:  # letters no romanisation of Korean uses
+        return _Parsed(script, (), 0, False)
     words: list[tuple[Seg, ...]] = []
     ok = True
     rules = _rules()
@@ -789,7 +791,8 @@ def claim(name: str) -> float:
 def _claim(name: str) -> float:
     if not name or len(name) > 200:
         return 0.0
-    if _HANGUL_RE.search(name):
+    p = _parse(name)
+    if p.script == "hangul" or (not p.ok and not name.isascii() and _HANGUL_RE.search(name)):
         text = to_nfc(name)
         letters = [c for c in text if c.isalpha()]
         syl = [c for c in letters if 0xAC00 <= ord(c) <= 0xD7A3]
@@ -801,8 +804,7 @@ def _claim(name: str) -> float:
         if 2 <= len(syl) <= 5:
             return 1.0 if (syl[0] in _rules().surnames or "".join(syl[:2]) in _rules().surnames) else 0.8
         return 0.6
-    p = _parse(name)
-    if not p.ok or p.script == "hangul":
+    if not p.ok:
         # A pinyin name (Xi Jinping) is not Korean, but its Hangul transcription is
         # compared here: claim it weakly, under the dispatcher's 0.2 for a cross-engine pair.
         return 0.15 if p.script == "lat" and _is_pinyin(name) else 0.0
