@@ -375,3 +375,15 @@ def test_lookalike_note_says_why(kim_park: tuple[str, ...]) -> None:
     assert canonicalize_names(text, aliases=kim_park, trace=trace) == text
     assert [n.text for n in trace.notes] == ["Kim Kardashian"]
     assert "no listed spelling" in trace.notes[0].message
+
+
+@pytest.mark.parametrize("preset", ["news", "ascii"])
+def test_other_presets_on_the_seeds(preset: str) -> None:
+    outs = [normkit.clean(p.read_text(encoding="utf-8"), preset=preset) for p in SEEDS]
+    for out in outs:
+        assert normkit.clean(out, preset=preset) == out
+        assert "Sekirinska" not in out
+        assert "Wi Sung-rak" not in out
+        if preset == "ascii":
+            assert out.isascii()
+            assert "Radmila Sekerinska" in out
