@@ -830,7 +830,7 @@ def _match(a: str, b: str) -> Match:
     exact, near, whys, chosen, close = best
     reasons.extend(whys)
     n = len(small)
-    if near > 1 or (near and exact < 2 and not (exact >= 1 and (close or (pa and pb)))):
+    if near > 1 or (near and exact < 2 and not (exact >= 1 and close)):
         return Match(False, 0.5, (*reasons, "too many near (not exact) token pairs"))
     if n == 1 and len(big) > 1:
         # one full token against several: initials must account for the rest
