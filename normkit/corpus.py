@@ -12,10 +12,12 @@ How a run stays correct:
   ``shard_size`` (never on ``jobs``), and every shard's output is assembled in
   input order, so the output is byte-identical whatever ``jobs`` is.
 - A shard's output, failures and explanations are written to temporary files
-  and renamed into place; only then is the shard added to the *manifest*
-  (``manifest.json`` in the state directory, itself replaced atomically). A
-  killed run leaves at most unfinished temporaries, which a resumed run
-  discards, so the output of a resumed run equals an uninterrupted one.
+  and renamed into place (a JSONL output is appended to a hidden partial file
+  and the manifest records its length); only then is the shard added to the
+  *manifest* (``manifest.json`` in the state directory, itself replaced
+  atomically). A killed run leaves at most unfinished temporaries or bytes
+  past the recorded length, which a resumed run discards, so the output of a
+  resumed run equals an uninterrupted one.
 - A document that cannot be cleaned (not UTF-8, not JSON, no such field, an
   exception in a step) is skipped and logged with its id and reason in
   ``failures.jsonl``; the run goes on.
