@@ -24,20 +24,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 __all__ = [
+    "PRESETS",
     "Change",
     "Explanation",
     "Note",
     "Pipeline",
-    "PRESETS",
     "Step",
     "Trace",
     "available_steps",
     "clean",
     "explain",
     "get_step",
+    "record_diff",
     "register_step",
     "sub",
-    "record_diff",
 ]
 
 
@@ -90,7 +90,7 @@ class Trace:
     for each edit of that pass, with offsets into the pass's input text.
     """
 
-    __slots__ = ("changes", "notes", "step", "_pass")
+    __slots__ = ("_pass", "changes", "notes", "step")
 
     def __init__(self) -> None:
         self.changes: list[Change] = []
@@ -335,12 +335,13 @@ class Pipeline:
     (steps are kept by name, callables by reference).
     """
 
-    __slots__ = ("steps", "options", "max_rounds", "name", "_resolved")
+    __slots__ = ("_resolved", "max_rounds", "name", "options", "steps")
 
     steps: tuple[StepLike, ...]
     options: tuple[tuple[str, object], ...]
     max_rounds: int
     name: str
+    _resolved: list[tuple[Step, dict[str, object]]] | None
 
     def __init__(
         self,
@@ -367,14 +368,12 @@ class Pipeline:
             preset_steps, preset_options = PRESETS[preset]
         except KeyError:
             raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}") from None
-        merged = {**preset_options, **options}
+        merged: dict[str, Any] = {**preset_options, **options}
         chosen: Sequence[StepLike] = preset_steps if steps is None else steps
         if steps is not None:
             # Drop preset options that the chosen steps do not declare.
             declared = {k for s in chosen for k in _resolve(s).options}
-            merged = {
-                k: v for k, v in merged.items() if k in declared or k in options
-            }
+            merged = {k: v for k, v in merged.items() if k in declared or k in options}
         return cls(chosen, name=preset, **merged)
 
     def __setattr__(self, key: str, value: object) -> None:
@@ -450,7 +449,8 @@ def _rebuild(
     max_rounds: int,
     name: str,
 ) -> Pipeline:
-    return Pipeline(steps, max_rounds=max_rounds, name=name, **dict(options))
+    kwargs: dict[str, Any] = dict(options)
+    return Pipeline(steps, max_rounds=max_rounds, name=name, **kwargs)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -482,7 +482,11 @@ _PIPELINE_CACHE: dict[tuple[Any, ...], Pipeline] = {}
 
 def _pipeline(preset: str, steps: Sequence[StepLike] | None, options: Mapping[str, object]) -> Pipeline:
     try:
-        key: tuple[Any, ...] = (preset, None if steps is None else tuple(steps), tuple(sorted(options.items())))
+        key: tuple[Any, ...] = (
+            preset,
+            None if steps is None else tuple(steps),
+            tuple(sorted(options.items())),
+        )
         hash(key)
     except TypeError:
         return Pipeline.from_preset(preset, steps=steps, **options)

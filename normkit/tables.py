@@ -20,7 +20,17 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["Problem", "Row", "Table", "TableError", "data_dir", "data_path", "load", "parse_tsv", "read_table"]
+__all__ = [
+    "Problem",
+    "Row",
+    "Table",
+    "TableError",
+    "data_dir",
+    "data_path",
+    "load",
+    "parse_tsv",
+    "read_table",
+]
 
 
 @dataclasses.dataclass(frozen=True, order=True)
@@ -106,7 +116,11 @@ def parse_tsv(
             continue
         if unicodedata.normalize("NFC", raw) != raw:
             col = next(
-                (i + 1 for i, ch in enumerate(raw) if unicodedata.normalize("NFC", ch) != ch or unicodedata.combining(ch)),
+                (
+                    i + 1
+                    for i, ch in enumerate(raw)
+                    if unicodedata.normalize("NFC", ch) != ch or unicodedata.combining(ch)
+                ),
                 1,
             )
             problems.append(Problem(source, lineno, col, "error", "text is not NFC-normalised"))

@@ -28,4 +28,4 @@ def test_generic_fallback_folds_case_order_separators_diacritics() -> None:
     a, b = "Ana María López-Ruiz", "LOPEZ RUIZ, ana maria"
     assert origin(a) in ENGINES or origin(a) == "generic"
     assert normkit.same_name(a, b)
-    assert not normkit.same_name("Ana López", "Ana Lopes Ruiz")
+    assert not normkit.same_name("Peter Müller", "Peter Müller Weber")

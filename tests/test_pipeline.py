@@ -54,7 +54,8 @@ def test_callables_and_pickle_roundtrip() -> None:
     p = Pipeline(["whitespace", shout, dedupe_x])
     assert p("axxxb  c\n") == "AXXXB C\n"
     q = pickle.loads(pickle.dumps(p))
-    assert q == p and hash(q) == hash(p)
+    assert q == p
+    assert hash(q) == hash(p)
     assert q("axxxb  c\n") == p("axxxb  c\n")
 
 
@@ -66,7 +67,8 @@ def test_pipeline_is_frozen() -> None:
 
 def test_register_step_and_refuse_duplicates() -> None:
     step = register_step("test-shout", shout, replace=True)
-    assert step.name == "test-shout" and "test-shout" in available_steps()
+    assert step.name == "test-shout"
+    assert "test-shout" in available_steps()
     assert get_step("test-shout")("a") == "A"
     with pytest.raises(ValueError, match="already registered"):
         register_step("test-shout", shout)
@@ -116,7 +118,8 @@ def test_top_level_explain_dispatches_on_arity() -> None:
     e = normkit.explain("a\u00a0b")
     assert e.replay() == e.result == normkit.clean("a\u00a0b")
     m = normkit.explain("Ana López", "LOPEZ, Ana")
-    assert m.same and m.key_a == m.key_b
+    assert m.same
+    assert m.key_a == m.key_b
 
 
 def test_public_names_resolve() -> None:

@@ -33,7 +33,9 @@ def test_every_problem_is_collected() -> None:
 
 def test_wrong_header_and_missing_header() -> None:
     assert "expected 'key/value'" in str(parse_tsv("k\tv\n", "h.tsv", columns=("key", "value")).problems[0])
-    assert parse_tsv("# only comments\n", "e.tsv").problems == [Problem("e.tsv", 1, 1, "error", "no header line")]
+    assert parse_tsv("# only comments\n", "e.tsv").problems == [
+        Problem("e.tsv", 1, 1, "error", "no header line")
+    ]
 
 
 def test_invalid_utf8_is_a_problem_not_a_crash(tmp_path: Path) -> None:

@@ -44,13 +44,21 @@ def _claims(name: str) -> list[tuple[float, str]]:
     return [(float(_engine(e).claim(name)), e) for e in ENGINES]
 
 
+# An engine owns a name on its own only when it claims it at least this
+# surely; weaker claims (a given name that is common in many languages) only
+# count when the other name of a pair is claimed strongly (see _pick_engine).
+OWN = 0.3
+PLAUSIBLE = 0.2
+
+
 def origin(name: str) -> str:
-    """The engine that claims ``name`` most surely (``generic`` if none does)."""
+    """The engine that claims ``name`` most surely (``generic`` if none claims
+    it at least at ``OWN``)."""
     best, best_engine = 0.0, "generic"
     for score, engine in _claims(name):
         if score > best:
             best, best_engine = score, engine
-    return best_engine
+    return best_engine if best >= OWN or best_engine == "generic" else "generic"
 
 
 def name_key(name: str) -> str:
@@ -68,13 +76,12 @@ def name_key(name: str) -> str:
 
 def _pick_engine(a: str, b: str) -> str:
     ca, cb = dict((e, s) for s, e in _claims(a)), dict((e, s) for s, e in _claims(b))
-    oa = max(ENGINES, key=lambda e: ca[e])
-    ob = max(ENGINES, key=lambda e: cb[e])
-    if oa == ob:
-        return oa
-    # Different origins: the engine that best claims both, if it claims both plausibly.
-    engine = max(ENGINES, key=lambda e: min(ca[e], cb[e]))
-    return engine if min(ca[engine], cb[engine]) >= 0.2 else "generic"
+    # The engine that best claims both: it must own one name (>= OWN) and
+    # find the other plausible (>= PLAUSIBLE); otherwise the generic engine.
+    engine = max(ENGINES, key=lambda e: (min(ca[e], cb[e]), max(ca[e], cb[e])))
+    if max(ca[engine], cb[engine]) >= OWN and min(ca[engine], cb[engine]) >= PLAUSIBLE:
+        return engine
+    return "generic"
 
 
 def explain_match(a: str, b: str) -> NameMatch:

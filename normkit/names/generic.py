@@ -45,5 +45,7 @@ def key(name: str) -> str:
 def match(a: str, b: str) -> Match:
     ka, kb = key(a), key(b)
     same = bool(ka) and ka == kb
-    reason = "equal generic keys" if same else ("no usable letters" if not ka or not kb else "generic keys differ")
+    reason = (
+        "equal generic keys" if same else ("no usable letters" if not ka or not kb else "generic keys differ")
+    )
     return Match(same, 1.0 if same else 0.0, (f"{reason}: {ka!r} / {kb!r}",))
