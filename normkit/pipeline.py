@@ -186,7 +186,19 @@ def record_diff(trace: Trace | None, before: str, after: str, rule: str) -> None
         a_block = "".join(a_lines[i1:i2])
         b_block = "".join(b_lines[j1:j2])
         base = a_off[i1]
-        if len(a_block) + len(b_block) > 20_000:
+        # Trim what the two blocks share at both ends; a character-level diff
+        # is quadratic, so long remainders are recorded as one change.
+        head = 0
+        limit = min(len(a_block), len(b_block))
+        while head < limit and a_block[head] == b_block[head]:
+            head += 1
+        tail = 0
+        while tail < limit - head and a_block[-1 - tail] == b_block[-1 - tail]:
+            tail += 1
+        a_block = a_block[head : len(a_block) - tail]
+        b_block = b_block[head : len(b_block) - tail]
+        base += head
+        if len(a_block) + len(b_block) > 2_000:
             trace.add(base, base + len(a_block), a_block, b_block, rule)
             continue
         cm = difflib.SequenceMatcher(None, a_block, b_block, autojunk=False)
