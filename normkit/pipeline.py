@@ -20,6 +20,7 @@ import difflib
 import importlib
 import inspect
 import pickle  # noqa: F401  (used by the module doctest)
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -199,12 +200,30 @@ def record_diff(trace: Trace | None, before: str, after: str, rule: str) -> None
         b_block = b_block[head : len(b_block) - tail]
         base += head
         if len(a_block) + len(b_block) > 2_000:
-            trace.add(base, base + len(a_block), a_block, b_block, rule)
+            _record_token_diff(trace, a_block, b_block, base, rule)
             continue
         cm = difflib.SequenceMatcher(None, a_block, b_block, autojunk=False)
         for ctag, k1, k2, l1, l2 in cm.get_opcodes():
             if ctag != "equal":
                 trace.add(base + k1, base + k2, a_block[k1:k2], b_block[l1:l2], rule)
+
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def _record_token_diff(trace: Trace, a: str, b: str, base: int, rule: str) -> None:
+    """Record the changes between two long strings at word granularity."""
+    ta, tb = _TOKENS.findall(a), _TOKENS.findall(b)
+    if len(ta) + len(tb) > 100_000:
+        trace.add(base, base + len(a), a, b, rule)
+        return
+    offsets = [0]
+    for tok in ta:
+        offsets.append(offsets[-1] + len(tok))
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            trace.add(base + offsets[i1], base + offsets[i2], "".join(ta[i1:i2]), "".join(tb[j1:j2]), rule)
 
 
 # --------------------------------------------------------------------------
