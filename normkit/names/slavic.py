@@ -250,6 +250,7 @@ def _detect_traditions(low: str) -> frozenset[str]:
 _NON_PHONEME = regex.compile(r"[^A-ZČŠŽ]+")
 _HAS_LATIN = regex.compile(r"[^\W\d_\p{Cyrillic}]")
 _SEP = regex.compile(r"[^\p{L}\p{M}" + _APOSTROPHES + "]+")
+_SEP_KEEP = regex.compile(r"([^\p{L}\p{M}" + _APOSTROPHES + "]+)")
 
 
 _EN = frozenset({"en"})
@@ -484,6 +485,7 @@ class _Tok:
     feminine: bool = False
     latin: bool = False
     _alts: dict[str, str] | None = None
+    hyphen: bool = False  # joined to a neighbour by a hyphen (a double surname: Maksakova-Igenbergs)
 
     @property
     def key(self) -> str:
@@ -581,15 +583,19 @@ def _parse(name: str) -> list[_Tok]:
     trads = _traditions_of(low)
     toks: list[_Tok] = []
     baltic = False
-    for t in _SEP.split(low):
+    parts = _SEP_KEEP.split(low)  # token, separator, token, ...
+    for i in range(0, len(parts), 2):
+        t = parts[i]
         if not t:
             continue
         info = _token(t, trads)
         if info is None:
             continue
+        hyphen = (i > 0 and "-" in parts[i - 1]) or (i + 1 < len(parts) and "-" in parts[i + 1])
         toks.append(
             _Tok(t, info.sounds, info.skel, info.given, info.initial, False, info.feminine, info.latin)
         )
+        toks[-1].hyphen = hyphen
         baltic = baltic or info.baltic or (info.given is None and _BALTIC_SURNAME_TEXT.search(t) is not None)
     full = [i for i, t in enumerate(toks) if not t.initial]
     latin_full = [toks[i] for i in full if toks[i].latin]
@@ -832,6 +838,15 @@ def _match(a: str, b: str) -> Match:
     n = len(small)
     if near > 1 or (near and exact < 2 and not (exact >= 1 and close)):
         return Match(False, 0.5, (*reasons, "too many near (not exact) token pairs"))
+    if n >= 2 and len(big) > n:
+        # tokens only one side has: a middle name, a patronymic-like token, or part of a double surname
+        lo, hi = min(chosen), max(chosen)
+        for j, t in enumerate(big):
+            if j in chosen:
+                continue
+            if not (lo < j < hi or t.hyphen or _PATRONYMIC_LONG.search(t.sounds)):
+                return Match(False, 0.5, (*reasons, f"{t.text!r} has no counterpart"))
+            reasons.append(f"{t.text!r} has no counterpart (middle name, patronymic or double surname)")
     if n == 1 and len(big) > 1:
         # one full token against several: initials must account for the rest
         rest = [big[j] for j in range(len(big)) if j not in chosen]
