@@ -500,22 +500,28 @@ class _Tok:
         Swedish, Hungarian, English traditions; Belarusian only for Cyrillic)
         -> the tradition."""
         if self._alts is None:
-            out: dict[str, str] = {}
-            for trigger, trads in _ALT_TRADITIONS if self.latin else _ALT_TRADITIONS[2:3]:
-                if trigger.search(self.text) is None:
-                    continue
-                for _, snd in _read(self.text, trads):
-                    sk = _skeleton(_strip_endings(self, snd))
-                    if sk and sk != self.skel:
-                        out.setdefault(sk, next(iter(trads)))
-            self._alts = out
+            self._alts = {sk: t for sk, t in _alt_skeletons(self.text, self.latin) if sk != self.skel}
         return self._alts
 
 
-def _strip_endings(tok: _Tok, snd: str) -> str:
-    if tok.text.endswith("ová") and len(snd) > 5:
+def _strip_endings(text: str, snd: str) -> str:
+    if text.endswith("ová") and len(snd) > 5:
         return snd[:-3]
     return snd
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _alt_skeletons(text: str, latin: bool) -> tuple[tuple[str, str], ...]:
+    """(skeleton, tradition) of the other readings of one token."""
+    out: dict[str, str] = {}
+    for trigger, trads in _ALT_TRADITIONS if latin else _ALT_TRADITIONS[2:3]:
+        if trigger.search(text) is None:
+            continue
+        for _, snd in _read(text, trads):
+            sk = _skeleton(_strip_endings(text, snd))
+            if sk:
+                out.setdefault(sk, next(iter(trads)))
+    return tuple(out.items())
 
 
 @functools.cache
