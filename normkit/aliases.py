@@ -1163,6 +1163,9 @@ def suggest(
     for group in full_keys.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
+                wa, wb = a.split(), b.split()
+                if len(wa) == len(wb) == 3 and _fold(wa[0]) == _fold(wb[0]):
+                    continue  # the two-word pair without the shared first word says it
                 if normalize_name(a) != normalize_name(b) and not set(name_forms(a)) & set(name_forms(b)):
                     full_pairs.append(
                         (a, b, "one name_key" if _script(a) == _script(b) else "one name_key across scripts")
