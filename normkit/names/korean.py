@@ -279,6 +279,11 @@ def _load_rules() -> _Rules:
     )
 
 
+# A chunk spelt as one syllable at most this cheaply is read as that syllable without looking for a
+# two-syllable reading; dearer personal spellings ("hoin", "boa") are cut both ways.
+_WHOLE_MAX = 0.1
+
+
 def _whole_tables(
     syl: dict[str, dict[str, _Syl]], surname_syl: dict[str, dict[str, tuple[_Syl, ...]]]
 ) -> tuple[dict[str, dict[str, list[Seg]]], dict[str, dict[str, list[Seg]]]]:
@@ -286,7 +291,9 @@ def _whole_tables(
     whole_word: dict[str, dict[str, list[Seg]]] = {}
     for script, table in syl.items():
         # Only cheap spellings read as one syllable without looking further ("boa" can be 보아).
-        w = whole[script] = {text: [(sy.cost + 0.5, (sy,))] for text, sy in table.items() if sy.cost <= 0.3}
+        w = whole[script] = {
+            text: [(sy.cost + 0.5, (sy,))] for text, sy in table.items() if sy.cost <= _WHOLE_MAX
+        }
         ww = whole_word[script] = dict(w)
         for sp, sur in surname_syl[script].items():
             if sp in w:
@@ -412,12 +419,12 @@ def _segment_uncached(s: str, script: str, top: int = 3, *, surname: bool = True
     if sur is not None:
         alt = (
             [(whole.cost + 0.5, (whole,))]
-            if whole is not None and whole.cost <= 0.3
+            if whole is not None and whole.cost <= _WHOLE_MAX
             else _segment_dp(s, table, rules.maxlen, top)
         )
         return [(0.5 * len(sur), sur), *alt][:top]
     if whole is not None:
-        if whole.cost <= 0.3:
+        if whole.cost <= _WHOLE_MAX:
             return [(whole.cost + 0.5, (whole,))]
         return _segment_dp(s, table, rules.maxlen, top)  # includes the one-syllable reading
     return _segment_dp(s, table, rules.maxlen, top)
@@ -437,7 +444,7 @@ def _segment_dp(s: str, table: dict[str, _Syl], maxlen: int, top: int) -> list[S
                 continue
             extra = sy.cost + sy.seg_pen + 0.5
             if i and _IEUNG in sy.ini and len(sy.ini) == 1:
-                extra += 0.3  # a vowel-initial syllable inside a word
+                extra += 0.0  # a vowel-initial syllable inside a word
             lst = best[j]
             for c, path in here:
                 lst.append((c + extra, (*path, sy)))
