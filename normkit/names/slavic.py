@@ -463,14 +463,14 @@ _FEMININE = regex.compile(r"(?:[AEIOU][VF]A|[IE]NA|[SZCČ]KA|[AOE][JI]A|ŠKA|SKA
 # differently in that tradition, the tradition).
 _ALT_TRADITIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"ch"), frozenset({"de"})),
-    (re.compile(r"ch|j|gu|ine\b"), frozenset({"fr"})),
-    (re.compile(r"[ae]u|dz|ts|c|дз|ц"), frozenset({"be"})),
+    (re.compile(r"ch|j|gu[eiy]|ine\b"), frozenset({"fr"})),
+    (re.compile(r"(?:dz|ts|c|дз|ц)[iìíeêějеёіюяь]|[ae]u[^aeiouy]|цц"), frozenset({"be"})),
     (re.compile(r"tj|sj"), frozenset({"sv"})),
+    (re.compile(r"sz|cs|zs|gy|ny"), frozenset({"hu"})),
+    (re.compile(r"c[aoulrtk]"), frozenset({"rom"})),
     (re.compile(r"sj|zj|oe"), frozenset({"nl"})),
     (re.compile(r"x"), frozenset({"pt"})),
     (re.compile(r"j"), frozenset({"es"})),
-    (re.compile(r"sz|cs|zs|gy|ny"), frozenset({"hu"})),
-    (re.compile(r"c"), frozenset({"rom"})),
 )
 
 
