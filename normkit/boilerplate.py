@@ -47,6 +47,7 @@ from normkit.boilerplate_features import (
     detect_language,
     line_features,
     span_features,
+    word_weight,
 )
 from normkit.pipeline import Trace
 from normkit.tables import Problem, Table, load, read_table
@@ -65,6 +66,9 @@ __all__ = [
 PROFILES = ("residual", "fullpage")
 ZONES = ("head", "tail", "anywhere")
 _COLUMNS = ("pattern", "kind", "zone", "note")
+
+#: Rounds of decisions at most (each only removes lines; the last round finds nothing).
+_MAX_ROUNDS = 1_000_000
 
 #: Seconds a user pattern may spend on one line before it is reported and disabled.
 USER_PATTERN_TIMEOUT = 0.05
@@ -316,13 +320,22 @@ class _Scored:
     x: list[list[float]]
 
 
-def _classify(lines: Sequence[str], profile: str, lang: str) -> tuple[_Scored, list[list[float]], list[int]]:
+def section_ends(lines: Sequence[str], hits: Sequence[Sequence[Rule]] | None = None) -> list[bool]:
+    """Which lines match a built-in ``section-end`` rule ("Related articles", ...)."""
+    if hits is None:
+        hits = _rule_hits(_builtin_rules(), lines, None)
+    return [any(r.kind == "section-end" and not r.user for r in h) for h in hits]
+
+
+def _classify(
+    lines: Sequence[str], profile: str, lang: str, cache: dict[str, list[float]], ends: Sequence[bool]
+) -> tuple[_Scored, list[list[float]], list[int]]:
     m = _model.MODELS[profile]
-    own = line_features(lines, lang)
+    own = line_features(lines, lang, cache)
     b1 = m["b1"]
     p1 = [_sigmoid(_dot(b1, f)) for f in own]
-    weights = [len(line.split()) for line in lines]
-    ctx = context_features(p1, lines, own)
+    weights = [word_weight(line) for line in lines]
+    ctx = context_features(p1, lines, own, ends)
     spf = span_features(p1, weights, m["th1"][0])
     b2 = m["b2"]
     xs = [f + c[1:] + s for f, c, s in zip(own, ctx, spf, strict=True)]
@@ -390,6 +403,14 @@ def _evidence(profile: str, x: Sequence[float], z: float) -> str:
 # Decisions
 
 
+@dataclasses.dataclass
+class _Cache:
+    """Own features of a document's lines, kept across the rounds of one call."""
+
+    lang: str | None = None
+    features: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+
+
 def _decide(
     lines: Sequence[str],
     profile: str,
@@ -398,21 +419,26 @@ def _decide(
     trace: Trace | None,
     offsets: Sequence[int],
     evidence: bool,
+    cache: _Cache,
 ) -> list[str | None]:
     """For each line, ``None`` (keep) or the name of the reason to drop it."""
     n = len(lines)
     if n == 0:
         return []
     lang = detect_language(lines)
-    scored, own, weights = _classify(lines, profile, lang)
+    if cache.lang != lang:  # features depend on the language's stopwords
+        cache.lang = lang
+        cache.features.clear()
+    hits = _rule_hits(rules, lines, trace)
+    scored, own, weights = _classify(lines, profile, lang, cache.features, section_ends(lines, hits))
     m = _model.MODELS[profile]
     th_span, lo, hi, long_words, lo_long = m["decision"]
     a, b = best_span(scored.p, weights, th_span)
+    trust_classifier = b >= a or profile == "fullpage"  # residual: no likely content, no opinion
     # prose lines delimit the head and tail zones
     prose = [i for i in range(n) if own[i][_TERM_LONG] and scored.p[i] >= 0.5]
     first = prose[0] if prose else (a if b >= a else n)
     last = prose[-1] if prose else (b if b >= a else -1)
-    hits = _rule_hits(rules, lines, trace)
     out: list[str | None] = []
     for i in range(n):
         rule = next(
@@ -431,7 +457,7 @@ def _decide(
             out.append("corpus:recurring line")
             continue
         inside = a <= i <= b
-        if (p >= lo) if inside else (p >= hi):
+        if not trust_classifier or ((p >= lo) if inside else (p >= hi)):
             out.append(None)
             continue
         if weights[i] >= long_words and p >= lo_long:
@@ -547,13 +573,21 @@ def _strip(
         return text
     alive = list(range(k))
     reasons: dict[int, str] = {}
+    cache = _Cache()
     # Repeat until nothing more goes: the result is then a fixed point, so the
     # step is idempotent. Each round only removes lines, so this terminates.
-    for _ in range(k):
+    for _ in range(min(k, _MAX_ROUNDS)):
         lines = [original.lines[i] for i in alive]
         offsets = [original.spans[i][0] for i in alive]
         decision = _decide(
-            lines, profile, rules, recurring, trace if not reasons else None, offsets, trace is not None
+            lines,
+            profile,
+            rules,
+            recurring,
+            trace if not reasons else None,
+            offsets,
+            trace is not None,
+            cache,
         )
         gone = [j for j, r in enumerate(decision) if r is not None]
         if not gone:
@@ -602,8 +636,8 @@ def strip_boilerplate(
 def fullpage(text: str) -> str:
     """``strip_boilerplate(text, profile="fullpage")`` (for scorers).
 
-    >>> fullpage("* Home\\n* News\\n* Sport\\nThe council approved the budget on Tuesday after a long debate.\\n")
-    'The council approved the budget on Tuesday after a long debate.\\n'
+    >>> fullpage("* Home\\n* News\\n* Sport\\nThe council approved the budget after a long debate.\\n")
+    'The council approved the budget after a long debate.\\n'
     """
     return strip_boilerplate(text, profile="fullpage")
 
@@ -632,8 +666,9 @@ def strip_boilerplate_many(
     Documents are read ``batch_size`` at a time (buffered: the first result
     comes after the first batch is read); a stripped line that occurs in at
     least ``min_docs`` documents and ``min_share`` of the batch is removed
-    unless the classifier is very sure it is content. Results come out in
-    input order, one per document.
+    unless the classifier is very sure it is content; such lines stay known
+    for the following batches. Results come out in input order, one per
+    document.
 
     >>> pages = [f"* Home\\n* About us\\nStory {i} is about the harbour and its boats.\\n" for i in range(4)]
     >>> list(strip_boilerplate_many(pages))[0]
@@ -641,6 +676,7 @@ def strip_boilerplate_many(
     """
     rules = _rules_for(boilerplate_rules, None)
     batch: list[str] = []
+    recurring: frozenset[str] = frozenset()
     it = iter(docs)
     while True:
         batch.clear()
@@ -654,7 +690,8 @@ def strip_boilerplate_many(
         for d in batch:
             df.update({s for s in (line.strip() for line in d.split("\n")) if s})
         need = max(min_docs, math.ceil(min_share * len(batch)))
-        recurring = frozenset(s for s, c in df.items() if c >= need)
+        # lines found recurring in an earlier batch stay recurring (same site, later pages)
+        recurring = recurring | frozenset(s for s, c in df.items() if c >= need)
         for d in batch:
             yield _strip(d, profile, rules, recurring, None) if d else d
         if len(batch) < batch_size:

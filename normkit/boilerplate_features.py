@@ -64,6 +64,9 @@ def stopwords() -> dict[str, frozenset[str]]:
 # Languages written without spaces between words: their lists hold particles
 # that are counted inside runs of letters.
 _UNSPACED = ("ja", "th", "zh")
+# Particles per character differ by script; these factors bring the density of
+# ordinary prose near that of spaced languages (about 0.3-0.5).
+_PARTICLE_SCALE = {"ja": 1.5, "zh": 3.0, "th": 2.0}
 
 
 @functools.cache
@@ -209,8 +212,9 @@ _QUOTE_START = tuple("\"“„«'‘「『")
 _NFEAT = len(FEATURES)
 
 
-def _shape(text: str, n: int, idx: int, dup: int, lang: str, stops: frozenset[str]) -> list[float]:
-    """Own features of one stripped, non-empty line (see :data:`FEATURES`)."""
+def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
+    """Position-independent own features of one stripped, non-empty line
+    (see :data:`FEATURES`; ``dup`` and the position features stay 0)."""
     f = [0.0] * _NFEAT
     f[0] = 1.0
     length = len(text)
@@ -277,7 +281,9 @@ def _shape(text: str, n: int, idx: int, dup: int, lang: str, stops: frozenset[st
     if lang:
         if lang in _UNSPACED:
             if cjk:
-                f[22] = min(1.0, 3.0 * len(_particle_pattern(lang).findall(text)) / cjk)
+                f[22] = min(
+                    1.0, _PARTICLE_SCALE.get(lang, 2.0) * len(_particle_pattern(lang).findall(text)) / cjk
+                )
         elif nwords >= 2:
             words = _WORD.findall(text.lower())
             if words:
@@ -302,14 +308,6 @@ def _shape(text: str, n: int, idx: int, dup: int, lang: str, stops: frozenset[st
         f[31] = 1.0
     if text[0] == "|" or ("   " in text and _TABLE.search(text)):
         f[32] = 1.0
-    if dup > 1:
-        f[33] = math.log1p(dup - 1) / 2.0
-    pos = idx / max(1, n - 1)
-    f[34] = pos
-    if idx < 3:
-        f[35] = 1.0
-    if n - idx <= 3:
-        f[36] = 1.0
     if text.startswith(_QUOTE_START):
         f[37] = 1.0
     if text[0] == "(" and core.endswith(")"):
@@ -317,10 +315,17 @@ def _shape(text: str, n: int, idx: int, dup: int, lang: str, stops: frozenset[st
     return f
 
 
-def line_features(lines: Sequence[str], lang: str | None = None) -> list[list[float]]:
+_DUP, _POS, _POS_HEAD, _POS_TAIL = (_F[k] for k in ("dup", "pos", "pos_head", "pos_tail"))
+
+
+def line_features(
+    lines: Sequence[str], lang: str | None = None, cache: dict[str, list[float]] | None = None
+) -> list[list[float]]:
     """Own features of each (stripped, non-empty) line of one document.
 
-    ``lang`` is a stopword-list code (``detect_language`` when ``None``).
+    ``lang`` is a stopword-list code (``detect_language`` when ``None``);
+    ``cache`` (line -> position-independent features, for one language)
+    saves work when the same document is scored again after edits.
     """
     if lang is None:
         lang = detect_language(lines)
@@ -328,8 +333,26 @@ def line_features(lines: Sequence[str], lang: str | None = None) -> list[list[fl
     counts: dict[str, int] = {}
     for line in lines:
         counts[line] = counts.get(line, 0) + 1
+    if cache is None:
+        cache = {}
     n = len(lines)
-    return [_shape(line, n, i, counts[line], lang, stops) for i, line in enumerate(lines)]
+    last = max(1, n - 1)
+    out: list[list[float]] = []
+    for i, line in enumerate(lines):
+        base = cache.get(line)
+        if base is None:
+            base = cache[line] = _shape(line, lang, stops)
+        f = base.copy()
+        dup = counts[line]
+        if dup > 1:
+            f[_DUP] = math.log1p(dup - 1) / 2.0
+        f[_POS] = i / last
+        if i < 3:
+            f[_POS_HEAD] = 1.0
+        if n - i <= 3:
+            f[_POS_TAIL] = 1.0
+        out.append(f)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -358,6 +381,7 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     "own_x_before",
     "prev_short",
     "next_short",
+    "after_end",
 )
 
 
@@ -367,11 +391,17 @@ def _logit(p: float) -> float:
 
 
 def context_features(
-    scores: Sequence[float], lines: Sequence[str], own: Sequence[Sequence[float]]
+    scores: Sequence[float],
+    lines: Sequence[str],
+    own: Sequence[Sequence[float]],
+    ends: Sequence[bool] | None = None,
 ) -> list[list[float]]:
     """Context features from first-pass probabilities ``scores`` (0..1) of
     each line, the lines' texts (for the mass of likely content before and
-    after) and their own features (for bullets and short lines around)."""
+    after), their own features (for bullets and short lines around) and
+    ``ends``: which lines are section-end headings ("Related articles"); the
+    lines after the first one that comes once half the likely content is
+    behind get ``after_end``."""
     n = len(scores)
     if n == 0:
         return []
@@ -412,6 +442,14 @@ def context_features(
             return doc
         return (pre[hi] - pre[lo] - scores[i]) / cnt
 
+    after_end = [0.0] * n
+    if ends is not None:
+        half = mass[-1] / 2
+        for i in range(n):
+            if ends[i] and mass[-1] and mass[i] >= half:
+                for j in range(i + 1, n):
+                    after_end[j] = 1.0
+                break
     out: list[list[float]] = []
     for i, s in enumerate(scores):
         w3 = win(i, 3)
@@ -446,6 +484,7 @@ def context_features(
                 s * before,
                 short[i - 1] if i > 0 else 1.0,
                 short[i + 1] if i + 1 < n else 1.0,
+                after_end[i],
             ]
         )
     return out
@@ -453,6 +492,18 @@ def context_features(
 
 # ---------------------------------------------------------------------------
 # The main-content span
+
+
+def word_weight(line: str) -> int:
+    """Words in a line, counting two CJK/Thai characters as one word.
+
+    >>> word_weight("two words"), word_weight("政府は月曜日")
+    (2, 4)
+    """
+    n = len(line.split())
+    if not line.isascii():
+        n += len(_CJK.findall(line)) // 2
+    return n
 
 
 def best_span(scores: Sequence[float], weights: Sequence[float], threshold: float) -> tuple[int, int]:
