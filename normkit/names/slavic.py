@@ -4,11 +4,15 @@ A name is split into tokens; each token is read into *sounds* (``data/slavic/
 cyrillic.tsv`` for Cyrillic, ``data/slavic/latin.tsv`` for Latin spellings,
 with the spelling tradition of the whole name recognised by
 ``data/slavic/traditions.tsv``: English, German, French, Polish, Czech, Dutch,
-Hungarian). The sounds become a consonant *skeleton* (``data/slavic/
+Hungarian, Swedish). The sounds become a consonant *skeleton* (``data/slavic/
 skeleton.tsv``): vowels and glides drop out (ye/je/e, ya/ja/ia, -iy/-yy/-y/
 -ij/-yj/-i are one), and the letters that the traditions spell differently
-fall into one class (kh/h/ch/x, ts/c/tz/z/s, ch/sh/zh/sch/tsch/cz/sz/č/š/ž,
-v/w/f). Given names are looked up in ``data/slavic/given_names.tsv``, whose
+fall into one class (kh/h/ch/x and г; ts/c/tz/z/s together with ch/sh/zh/sch/
+tsch/cz/sz/č/š/ž, so that ASCII-stripped Sekerinska is Šekerinska; v/w/f).
+Readings the letters cannot reveal (Belarusian дз/ц for д/т, English c = k,
+Spanish j, Portuguese x) are tried by :func:`match` only, so the key stays
+the same for every transliteration system. Given names are looked up in
+``data/slavic/given_names.tsv``, whose
 classes join cross-language forms (Volodymyr/Vladimir/Uladzimir). A
 patronymic is recognised by its suffix and position and left out of the key;
 a feminine surname (-ova, -ina, -ska, -aya) keeps a mark so that Ivanova is
