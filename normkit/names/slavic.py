@@ -265,6 +265,19 @@ def _traditions_of(low: str) -> frozenset[str]:
     return _detect_traditions(low) if _HAS_LATIN.search(low) is not None else _EN
 
 
+def _read_token(tok: str, trads: frozenset[str]) -> str:
+    """The sounds of one lower-cased token (no separators inside) in the given traditions."""
+    reader = _reader(trads)
+    s = tok
+    chars = set(s)
+    if not chars.isdisjoint(reader.firsts):
+        for first, spelling, pat, sound in reader.steps:
+            if first in chars and spelling in s:
+                s = s.replace(spelling, sound) if pat is None else pat.sub(sound, s)
+    s = s.translate(reader.trans)
+    return _NON_PHONEME.sub("", s)
+
+
 def _read(low: str, trads: frozenset[str] | None = None) -> list[tuple[str, str]]:
     """(token, sounds) for each token of a lower-cased, NFC name; ``trads``
     forces the spelling traditions (else they are recognised)."""
@@ -521,10 +534,9 @@ def _alt_skeletons(text: str, latin: bool) -> tuple[tuple[str, str], ...]:
     for trigger, trads in _ALT_TRADITIONS if latin else _ALT_TRADITIONS[2:3]:
         if trigger.search(text) is None:
             continue
-        for _, snd in _read(text, trads):
-            sk = _skeleton(_strip_endings(text, snd))
-            if sk:
-                out.setdefault(sk, next(iter(trads)))
+        sk = _skeleton(_strip_endings(text, _read_token(text, trads)))
+        if sk:
+            out.setdefault(sk, next(iter(trads)))
     return tuple(out.items())
 
 
@@ -540,12 +552,12 @@ def _lookup_given_any(text: str, sounds: str, skel: str, latin: bool) -> _GivenF
     for trigger, trads in _ALT_TRADITIONS:
         if trigger.search(text) is None:
             continue
-        for _, snd in _read(text, trads):
-            sk = _skeleton(snd)
-            if sk in _given_index():
-                g = _lookup_given(snd, sk)
-                if g is not None:
-                    return g
+        snd = _read_token(text, trads)
+        sk = _skeleton(snd)
+        if sk in _given_index():
+            g = _lookup_given(snd, sk)
+            if g is not None:
+                return g
     return None
 
 
@@ -563,7 +575,7 @@ class _TokInfo:
 @functools.lru_cache(maxsize=1 << 16)
 def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
     """What one token reads as in a name of the given traditions (None: no sounds)."""
-    snd = "".join(x for _, x in _read(t, trads))
+    snd = _read_token(t, trads)
     if not snd:
         return None
     latin = not _CYR.match(t)
