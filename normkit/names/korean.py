@@ -485,8 +485,11 @@ def _parse(name: str) -> _Parsed:
 _parse_cache: dict[str, _Parsed] = {}
 
 
+_MAX_NAME = 300  # longer text is not a personal name: not read (keeps every call fast)
+
+
 def _parse_uncached(name: str) -> _Parsed:
-    if not name:
+    if not name or len(name) > _MAX_NAME:
         return _empty()
     text = name
     script = "lat"
@@ -743,6 +746,8 @@ def _pinyin_word(word: str) -> list[str]:
 
 def _mandarin_forms(name: str) -> set[str]:
     """Hangul spellings of a pinyin name, words in written order or surname last."""
+    if len(name) > _MAX_NAME:
+        return set()
     words = [w for w in _fold_latin(name).replace("-", "").replace("'", "").split() if w]
     if not words or len(words) > 4:
         return set()
@@ -766,7 +771,7 @@ def _pinyin_word_re() -> regex.Pattern[str]:
 
 def _is_pinyin(name: str) -> bool:
     """Every word of ``name`` is a run of pinyin syllables (a cheap test, for claim)."""
-    if not name.isascii():
+    if not name.isascii() or len(name) > _MAX_NAME:
         return False
     words = _fold_latin(name).replace("-", "").replace("'", "").split()
     pattern = _pinyin_word_re()
