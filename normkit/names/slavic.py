@@ -774,7 +774,12 @@ def _pair(x: _Tok, y: _Tok) -> tuple[int, str]:
                     3,
                     f"{x.text!r} ~ {y.text!r}: skeleton {sk!r} reading {y.text!r} as {trad}",
                 )
-        near = _near(x.skel, y.skel)
+        near = ""
+        for sx in (x.skel, *ax):
+            for sy in (y.skel, *ay):
+                got = _near(sx, sy)
+                if got == "close" or (got and not near):
+                    near = got
         if near:
             return (
                 2 if near == "close" else 1
