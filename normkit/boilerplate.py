@@ -263,16 +263,33 @@ def _rule_hits(rules: Sequence[Rule], lines: Sequence[str], trace: Trace | None)
     low = joined.lower()
     if len(low) != len(joined):  # a few characters lower-case to two
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else line for line in lines)
-    for pat, chosen, lower in rs.anchored:
-        for m in pat.finditer(low if lower else joined):
+    low_lines = low.split("\n") if lines else []
+
+    def scan(pat: _Pat, lower: bool) -> Iterator[tuple[int, str | None]]:
+        """(line index, matched group) of every line the pattern matches. A
+        match that runs over a line break (``\\s`` can match one) is dropped
+        and the lines it covered are searched one by one, so the result for
+        a line never depends on its neighbours."""
+        text, per_line = (low, low_lines) if lower else (joined, lines)
+        for m in pat.finditer(text):
             i = _line_of(starts, lines, m.start(), m.end())
-            group = m.lastgroup
-            if i >= 0 and group is not None:
+            if i >= 0:
+                yield i, m.lastgroup
+                continue
+            first = bisect.bisect_right(starts, m.start()) - 1
+            last = bisect.bisect_right(starts, max(m.start(), m.end() - 1)) - 1
+            for j in range(first, min(last, len(lines) - 1) + 1):
+                mj = pat.search(per_line[j])
+                if mj is not None:
+                    yield j, mj.lastgroup
+
+    for pat, chosen, lower in rs.anchored:
+        for i, group in scan(pat, lower):
+            if group is not None and chosen[int(group[1:])] not in hits[i]:
                 hits[i].append(chosen[int(group[1:])])
     for pat, rule, lower in rs.others:
-        for m in pat.finditer(low if lower else joined):
-            i = _line_of(starts, lines, m.start(), m.end())
-            if i >= 0 and rule not in hits[i]:
+        for i, _ in scan(pat, lower):
+            if rule not in hits[i]:
                 hits[i].append(rule)
     budget = USER_PATTERN_TIMEOUT + len(joined) / 2_000_000
     for rule in rules:
@@ -420,6 +437,7 @@ def _decide(
     offsets: Sequence[int],
     evidence: bool,
     cache: _Cache,
+    hits: Sequence[Sequence[Rule]],
 ) -> list[str | None]:
     """For each line, ``None`` (keep) or the name of the reason to drop it."""
     n = len(lines)
@@ -429,7 +447,6 @@ def _decide(
     if cache.lang != lang:  # features depend on the language's stopwords
         cache.lang = lang
         cache.features.clear()
-    hits = _rule_hits(rules, lines, trace)
     scored, own, weights = _classify(lines, profile, lang, cache.features, section_ends(lines, hits))
     m = _model.MODELS[profile]
     th_span, lo, hi, long_words, lo_long = m["decision"]
@@ -574,6 +591,8 @@ def _strip(
     alive = list(range(k))
     reasons: dict[int, str] = {}
     cache = _Cache()
+    # rule hits depend on each line alone: find them once
+    all_hits = _rule_hits(rules, original.lines, trace)
     # Repeat until nothing more goes: the result is then a fixed point, so the
     # step is idempotent. Each round only removes lines, so this terminates.
     for _ in range(min(k, _MAX_ROUNDS)):
@@ -588,6 +607,7 @@ def _strip(
             offsets,
             trace is not None,
             cache,
+            [all_hits[i] for i in alive],
         )
         gone = [j for j, r in enumerate(decision) if r is not None]
         if not gone:

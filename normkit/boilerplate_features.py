@@ -70,26 +70,16 @@ _PARTICLE_SCALE = {"ja": 1.5, "zh": 3.0, "th": 2.0}
 
 
 @functools.cache
-def _word_index() -> dict[str, int]:
-    """word -> bit mask of the spaced languages listing it."""
-    index: dict[str, int] = {}
-    for bit, (lang, words) in enumerate(sorted(stopwords().items())):
-        if lang in _UNSPACED:
-            continue
-        for w in words:
-            index[w] = index.get(w, 0) | (1 << bit)
-    return index
-
-
-@functools.cache
 def _particle_pattern(lang: str) -> regex.Pattern[str]:
     words = sorted(stopwords().get(lang, ()), key=len, reverse=True)
     return regex.compile("|".join(regex.escape(w) for w in words) or r"(?!)")
 
 
-_WORD = regex.compile(r"\w+")
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
-_HANGUL_OR_CJK_DOC = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]{8}")
+_WORD = re.compile(r"\w+")
+# Han (incl. extension A and compatibility ideographs), kana and Thai: scripts written without spaces
+_CJK_CLASS = "[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+_CJK = re.compile(_CJK_CLASS)
+_HANGUL_OR_CJK_DOC = re.compile(_CJK_CLASS + "{8}")
 
 
 def detect_language(lines: Sequence[str]) -> str:
@@ -107,7 +97,7 @@ def detect_language(lines: Sequence[str]) -> str:
         if len(line) >= 40:
             sample.append(line)
             size += len(line)
-            if size > 6000:
+            if size > 3000:
                 break
     if not sample:
         sample = list(lines[:50])
@@ -122,25 +112,22 @@ def detect_language(lines: Sequence[str]) -> str:
                     if s > score:
                         best, score = lang, s
             return best if score > 0.05 else ""
-    index = _word_index()
-    langs = sorted(stopwords())
-    counts = [0] * len(langs)
     words = _WORD.findall(text)
-    for w in words:
-        mask = index.get(w)
-        if mask:
-            bit = 0
-            while mask:
-                if mask & 1:
-                    counts[bit] += 1
-                mask >>= 1
-                bit += 1
     if not words:
         return ""
-    best_i = max(range(len(langs)), key=lambda i: counts[i])
-    if counts[best_i] < max(3, 0.08 * len(words)):
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    best, best_hits = "", 0
+    for lang, stops in sorted(stopwords().items()):
+        if lang in _UNSPACED:
+            continue
+        hits = sum(counts[w] for w in stops if w in counts)
+        if hits > best_hits:
+            best, best_hits = lang, hits
+    if best_hits < max(3, 0.08 * len(words)):
         return ""
-    return langs[best_i]
+    return best
 
 
 # ---------------------------------------------------------------------------
@@ -199,9 +186,9 @@ _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php)\b", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _SEP = re.compile(r"\s[|»›/·•>]\s|^[|»›]|[|»›]$")
 _SEP_CHARS = frozenset("|»›/·•>")
-_DATE = regex.compile(
+_DATE = re.compile(
     r"\b(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}年|\d{1,2}月\d{1,2}日)"
-    r"|\b\d{1,2}\s?\p{L}{3,9}\.?,?\s\d{4}\b|\b\p{L}{3,9}\.?\s\d{1,2},\s\d{4}\b"
+    r"|\b\d{1,2}\s?[^\W\d_]{3,9}\.?,?\s\d{4}\b|\b[^\W\d_]{3,9}\.?\s\d{1,2},\s\d{4}\b"
 )
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _PRICE = re.compile(r"[$€£¥₩₽₹]\s?\d|\d\s?(?:[$€£¥₩₽₹]|USD|EUR|грн|руб|zł|Kč|kr)\b")

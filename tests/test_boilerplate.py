@@ -330,3 +330,12 @@ def test_total_on_odd_characters(parts: list[str]) -> None:
     text = "\n".join(parts)
     out = bp.strip_boilerplate(text, profile="fullpage")
     assert bp.strip_boilerplate(out, profile="fullpage") == out
+
+
+def test_rule_hits_do_not_depend_on_neighbouring_lines() -> None:
+    # "\W*" in a share-bar rule can run over a line break; each line is still judged alone
+    para = "The committee approved the plan on Monday after a long debate, officials said."
+    text = f"{para}\nShare\nFacebook Twitter Pinterest Email WhatsApp\n{para}\n"
+    out = bp.strip_boilerplate(text)
+    assert out == f"{para}\n{para}\n"
+    assert bp.strip_boilerplate(out) == out
