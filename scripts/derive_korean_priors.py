@@ -5,7 +5,8 @@ Korean persons on Wikidata, via steveash/NETransliteration-COLING2018, CC0 1.0).
 Writes:
 
 - derived/surname_counts.tsv: Hangul surname, number of persons;
-- derived/given_syllables.tsv: Hangul syllable, number of occurrences in given names;
+- derived/given_syllables.tsv: Hangul syllable, number of occurrences in given names (all,
+  as the first syllable, as a later syllable);
 - derived/surname_spellings.tsv: Hangul surname, Latin spelling (lower case), count,
   for spellings used at least twice; the surname word of an English label is the one
   the Korean engine reads as the Hangul surname.
@@ -52,6 +53,7 @@ def main() -> int:
     compound = {"남궁", "선우", "제갈", "황보", "독고", "사공", "서문", "동방"}
     surnames: collections.Counter[str] = collections.Counter()
     given: collections.Counter[str] = collections.Counter()
+    first: collections.Counter[str] = collections.Counter()
     pairs: list[tuple[str, str]] = []
     for row in table:
         h = unicodedata.normalize("NFC", row["hangul"]).strip()
@@ -59,11 +61,17 @@ def main() -> int:
             continue
         n = 2 if len(h) >= 3 and h[:2] in compound else 1
         surnames[h[:n]] += 1
-        for c in h[n:]:
+        for k, c in enumerate(h[n:]):
             given[c] += 1
+            if k == 0:
+                first[c] += 1
         pairs.append((h[:n], row["english"]))
     _write("surname_counts.tsv", "hangul\tcount", sorted((h, str(c)) for h, c in surnames.items()))
-    _write("given_syllables.tsv", "syllable\tcount", sorted((s, str(c)) for s, c in given.items()))
+    _write(
+        "given_syllables.tsv",
+        "syllable\tcount\tfirst\tlater",
+        sorted((s, str(c), str(first[s]), str(c - first[s])) for s, c in given.items()),
+    )
 
     # Surname spellings: needs the engine (which reads the two tables just written).
     spell_path = OUT / "surname_spellings.tsv"

@@ -143,6 +143,7 @@ class _Rules:
     latin_surnames: dict[str, dict[str, dict[str, float]]]  # script -> spelling -> {surname: log share}
     given: dict[str, float]  # Hangul syllable -> log prior in given names
     given_by_class: dict[str, list[tuple[str, float]]]  # key class -> syllables with log priors
+    given_pos: dict[str, tuple[float, float]]  # syllable -> log prior as first / later given syllable
     surname_by_class: dict[str, list[str]]
     surname_syl: dict[str, dict[str, tuple[_Syl, ...]]]  # script -> spelling -> the surnames it writes
     whole: dict[str, dict[str, list[Seg]]]  # script -> chunk -> segmentation when the chunk is one syllable
@@ -224,7 +225,15 @@ def _load_rules() -> _Rules:
         script: {sp: {h: math.log(c / sum(d.values())) for h, c in d.items()} for sp, d in counts_.items()}
         for script, counts_ in (("lat", latin_counts), ("cyr", cyr_counts))
     }
-    gcounts = {r["syllable"]: float(r["count"]) for r in load("korean", "derived", "given_syllables.tsv")}
+    gtable = load("korean", "derived", "given_syllables.tsv")
+    gcounts = {r["syllable"]: float(r["count"]) for r in gtable}
+    gfirst = {r["syllable"]: float(r.get("first", "0") or 0) for r in gtable}
+    nfirst = sum(gfirst.values()) or 1.0
+    nlater = (sum(gcounts.values()) - nfirst) or 1.0
+    given_pos = {
+        sy: (math.log((gfirst[sy] + 0.5) / nfirst), math.log((c - gfirst[sy] + 0.5) / nlater))
+        for sy, c in gcounts.items()
+    }
     gtotal = sum(gcounts.values()) or 1.0
     given = {s: math.log(c / gtotal) for s, c in gcounts.items()}
     given_by_class: dict[str, list[tuple[str, float]]] = {}
@@ -273,6 +282,7 @@ def _load_rules() -> _Rules:
         latin_surnames,
         given,
         given_by_class,
+        given_pos,
         surname_by_class,
         surname_syl,
         *_whole_tables(syl, surname_syl),
@@ -1299,14 +1309,23 @@ def hangul_candidates(name: str, limit: int = 5) -> list[str]:
         return []
 
 
+_POS_BLEND = 0.5  # weight of the positional prior (first / later given syllable)
 _W_COST = 5.0  # weight of spelling costs against log priors
 
 
-def _syl_options(sy: _Syl, pool: list[tuple[str, float]], pos: int) -> list[tuple[float, str]]:
+def _syl_options(
+    sy: _Syl, pool: list[tuple[str, float]], pos: int, given_index: int = 0
+) -> list[tuple[float, str]]:
+    """Hangul syllables a romanised given-name syllable can write, cheapest first: spelling
+    cost (weighted) against the syllable's frequency, overall and at its place in the name."""
     out: list[tuple[float, str]] = []
+    given_pos = _rules().given_pos
     for h, lp in pool:
         c, _ = _pair_cost(sy, _hangul_syl(h), pos)
         if c <= _THRESHOLD_MAX:
+            gp = given_pos.get(h)
+            if gp is not None:
+                lp = _POS_BLEND * (gp[0] if given_index == 0 else gp[1]) + (1.0 - _POS_BLEND) * lp
             out.append((c * _W_COST - lp, h))
     out.sort()
     return out
@@ -1348,7 +1367,7 @@ def _candidates(name: str, limit: int) -> list[str]:
         beam: list[tuple[float, str]] = [(r.cost * _W_COST + s, h) for s, h in sur_opts[: limit + 3]]
         for k, sy in enumerate(given_syls):
             pool = _given_pool(sy)
-            opts = _syl_options(sy, pool, ns + k)[: limit + 3]
+            opts = _syl_options(sy, pool, ns + k, k)[: limit + 3]
             if not opts:
                 opts = [(5.0, _best_hangul(sy))]
             beam = sorted((c1 + c2, h1 + h2) for c1, h1 in beam for c2, h2 in opts)[: limit + 5]
