@@ -828,8 +828,8 @@ def _claim(name: str) -> float:
         return 0.6
     if not p.ok:
         # A pinyin name (Xi Jinping) is not Korean, but its Hangul transcription is
-        # compared here: claim it weakly, under the dispatcher's 0.2 for a cross-engine pair.
-        return 0.15 if p.script == "lat" and _is_pinyin(name) else 0.0
+        # compared here: plausible for a pair with Hangul (0.2), never owned (under 0.3).
+        return 0.2 if p.script == "lat" and _is_pinyin(name) else 0.0
     nw = len(p.words)
     if nw < 2 and not p.comma:
         # A single word: only a joined Korean name ("Kimjongun") reads this way.
