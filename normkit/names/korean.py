@@ -1069,6 +1069,8 @@ def _match(a: str, b: str) -> Match:
             for y in rb:
                 long, short = (x, y) if len(x.syls) > len(y.syls) else (y, x)
                 ns = long.nsur
+                if long.syls[0].hangul:
+                    continue
                 if not ns or len(short.syls) < 2 or len(long.syls) - ns != len(short.syls):
                     continue
                 given = _Reading(long.syls[ns:], long.cost, 0)
