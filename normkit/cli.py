@@ -16,7 +16,7 @@ Exit codes: 0 nothing to fix; 1 something was fixed (or would be, with
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -525,6 +525,9 @@ def run(args: argparse.Namespace) -> int:
     for path, _explicit in iter_paths(file_args, path_filter):
         name = display(path)
         try:
+            if _streams(path, pipeline):
+                changed += _clean_big(path, name, pipeline, args, write)
+                continue
             snap = read_file(path)
             if is_binary(snap.data):
                 raise SkipFile(f"{name}: skipped: binary file")
@@ -555,6 +558,198 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         return 2
     return 1 if changed else 0
+
+
+def _streams(path: str, pipeline: Pipeline) -> bool:
+    """True if ``path`` is big enough to clean chunk by chunk and ``pipeline``
+    allows it (see :mod:`normkit.streaming`)."""
+    import os
+    import stat
+
+    from normkit import streaming
+
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size <= streaming.STREAM_THRESHOLD:
+        return False
+    return not streaming.blocking_steps(pipeline)
+
+
+class _StreamDiff:
+    """A unified diff built chunk by chunk (hunks never span a chunk
+    boundary); only the diff is kept in memory."""
+
+    def __init__(self, name: str) -> None:
+        self.out: list[str] = [f"--- {name}\n", f"+++ {name}\n"]
+        self.changed = False
+        self._a = 0
+        self._b = 0
+        self._pending = ("", "")
+
+    def add(self, before: str, after: str, last: bool) -> None:
+        import difflib
+
+        a, b = self._pending[0] + before, self._pending[1] + after
+        if last:
+            self._pending = ("", "")
+        else:  # keep a line cut by a hard cut for the next chunk
+            i, j = a.rfind("\n") + 1, b.rfind("\n") + 1
+            self._pending = (a[i:], b[j:])
+            a, b = a[:i], b[:j]
+        a_lines, b_lines = _split_lines(a), _split_lines(b)
+        if a_lines != b_lines:
+            self.changed = True
+            matcher = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
+            for group in matcher.get_grouped_opcodes(3):
+                self._hunk(group, a_lines, b_lines)
+        self._a += len(a_lines)
+        self._b += len(b_lines)
+
+    def _hunk(self, group: list[tuple[str, int, int, int, int]], a: list[str], b: list[str]) -> None:
+        def span(start: int, stop: int, base: int) -> str:
+            first, length = start + base + 1, stop - start
+            if length == 1:
+                return f"{first}"
+            return f"{first - 1 if not length else first},{length}"
+
+        out = self.out
+        out.append(
+            f"@@ -{span(group[0][1], group[-1][2], self._a)} +{span(group[0][3], group[-1][4], self._b)} @@\n"
+        )
+
+        def emit(prefix: str, line: str) -> None:
+            out.append(prefix + line)
+            if not line.endswith("\n"):
+                out.append("\n\\ No newline at end of file\n")
+
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                for line in a[i1:i2]:
+                    emit(" ", line)
+                continue
+            for line in a[i1:i2]:
+                emit("-", line)
+            for line in b[j1:j2]:
+                emit("+", line)
+
+
+def _clean_big(path: str, name: str, pipeline: Pipeline, args: argparse.Namespace, write: bool) -> int:
+    """Clean a big file chunk by chunk (:mod:`normkit.streaming`): the cleaned
+    bytes go to the temporary file of the atomic write as they come; --check
+    stops cleaning at the first change (the rest is still checked to be
+    UTF-8); --diff keeps only the diff. Returns 1 if the file changed."""
+    from normkit import streaming
+    from normkit.files import AtomicWriter, BadFile, SkipFile, is_binary, open_regular
+
+    f, st = open_regular(path)
+    dec = streaming.Decoder(name)
+
+    def pieces() -> Iterator[str]:
+        data = head
+        while data:
+            yield dec.feed(data)
+            data = f.read(streaming.READ_SIZE)
+        yield dec.feed(b"", final=True)
+
+    def process(text: str, first_line: int, keep: tuple[int, int]) -> tuple[str, list[str]]:
+        if not args.explain:
+            return pipeline(text), []
+        result, found = locate_changes(text, pipeline)
+        lines = []
+        for x in found:
+            if x.line and (x.line < keep[0] or 0 <= keep[1] < x.line):
+                continue
+            where = f"{x.line + first_line}:{x.col}:" if x.line else ""
+            lines.append(f"{name}:{where} {x.step}: {x.message}")
+        return result, lines
+
+    import os
+
+    # Without os.pread an unchanged prefix cannot be copied later: write from the start.
+    writer: AtomicWriter | None = None
+    eager = write and not hasattr(os, "pread")
+    diff = _StreamDiff(name) if args.diff else None
+    same = 0  # bytes at the start known to be unchanged (not yet written)
+    changed = False
+    first = True
+    try:
+        with f:
+            try:
+                head = f.read(streaming.READ_SIZE)
+            except OSError as e:
+                raise BadFile(f"{name}: {e.strerror or e}") from None
+            if is_binary(head):
+                raise SkipFile(f"{name}: skipped: binary file")
+            if eager:  # pragma: no cover - Windows
+                writer = AtomicWriter(path, expect=st)
+            try:
+                parts = streaming.chunks(pieces(), size=streaming.CHUNK_CHARS)
+                for piece in streaming.clean_chunks(parts, process):
+                    for line in piece.messages:
+                        sys.stdout.write(line + "\n")
+                    bom = "\ufeff" if first and dec.bom else ""
+                    first = False
+                    newline = dec.newline or "\n"
+                    after = piece.after.replace("\n", newline) if newline != "\n" else piece.after
+                    old = (bom + piece.before).encode("utf-8")
+                    new = (bom + after).encode("utf-8")
+                    if diff is not None:
+                        diff.add(bom + piece.before, bom + after, piece.last)
+                    if new != old and not changed:
+                        changed = True
+                        if write and writer is None:
+                            writer = AtomicWriter(path, expect=st)
+                            _copy_prefix(f, writer, same)
+                        elif not args.diff and not args.explain:
+                            break  # --check: the answer is known
+                    if writer is not None:
+                        writer.write(new)
+                    else:
+                        same += len(new)
+                for data in iter(lambda: f.read(streaming.READ_SIZE), b""):  # after --check stopped early
+                    dec.feed(data)
+                dec.feed(b"", final=True)
+            except (BadFile, SkipFile):
+                raise
+            except UnicodeEncodeError as e:
+                raise BadFile(
+                    f"{name}: the cleaned text is not encodable as UTF-8 ({e.reason}); left unchanged"
+                ) from None
+            except OSError as e:
+                raise BadFile(f"{name}: {e.strerror or e}; left unchanged") from None
+            except Exception as e:  # a step or a user table failed: keep going
+                raise BadFile(f"{name}: {type(e).__name__}: {e}; left unchanged") from None
+        if not changed:
+            return 0
+        if writer is not None:
+            writer.commit()
+            writer = None
+            sys.stdout.write(f"Fixing {name}\n")
+        elif diff is not None:
+            sys.stdout.write("".join(diff.out))
+        else:
+            sys.stdout.write(f"Would fix {name}\n")
+        return 1
+    finally:
+        if writer is not None:
+            writer.abort()
+
+
+def _copy_prefix(f: Any, writer: Any, size: int) -> None:
+    """Copy the first ``size`` bytes of the open file ``f`` to ``writer``
+    without moving ``f``'s position."""
+    import os
+
+    offset = 0
+    fd = f.fileno()
+    while offset < size:
+        block = os.pread(fd, min(1 << 20, size - offset), offset)
+        if not block:
+            raise OSError("file shrank while being cleaned")
+        writer.write(block)
+        offset += len(block)
 
 
 def _clean_stdin(pipeline: Pipeline, args: argparse.Namespace, write: bool) -> int:

@@ -28,12 +28,14 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from typing import BinaryIO
 
 __all__ = [
     "ALWAYS_SKIPPED_DIRS",
     "BINARY_PROBE",
     "DEFAULT_EXCLUDE",
     "DEFAULT_INCLUDE",
+    "AtomicWriter",
     "BadFile",
     "Decoded",
     "FileSnapshot",
@@ -44,6 +46,7 @@ __all__ = [
     "display",
     "is_binary",
     "iter_paths",
+    "open_regular",
     "read_file",
     "write_atomic",
 ]
@@ -187,11 +190,12 @@ class FileSnapshot:
     st: os.stat_result
 
 
-def read_file(path: str | os.PathLike[str]) -> FileSnapshot:
-    """Read a regular file without following a symlink.
+def open_regular(path: str | os.PathLike[str]) -> tuple[BinaryIO, os.stat_result]:
+    """Open a regular file for reading without following a symlink; return
+    the open binary file and the ``lstat`` taken before opening it.
 
     Raises :class:`SkipFile` for symlinks, directories and special files and
-    :class:`BadFile` (one line, naming the file) when it cannot be read.
+    :class:`BadFile` (one line, naming the file) when it cannot be opened.
     """
     name = os.fspath(path)
     try:
@@ -213,12 +217,28 @@ def read_file(path: str | os.PathLike[str]) -> FileSnapshot:
         fst = os.fstat(fd)
         if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino):
             raise BadFile(f"{name}: changed while being read; left unchanged")
-        with os.fdopen(fd, "rb", closefd=False) as f:
+        return os.fdopen(fd, "rb"), st
+    except OSError as e:
+        os.close(fd)
+        raise BadFile(f"{name}: {e.strerror or e}") from None
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_file(path: str | os.PathLike[str]) -> FileSnapshot:
+    """Read a regular file without following a symlink.
+
+    Raises :class:`SkipFile` for symlinks, directories and special files and
+    :class:`BadFile` (one line, naming the file) when it cannot be read.
+    """
+    name = os.fspath(path)
+    f, st = open_regular(name)
+    try:
+        with f:
             data = f.read()
     except OSError as e:
         raise BadFile(f"{name}: {e.strerror or e}") from None
-    finally:
-        os.close(fd)
     return FileSnapshot(data, st)
 
 
@@ -232,8 +252,10 @@ def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     )
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, expect: os.stat_result) -> None:
-    """Replace the file at ``path`` with ``data`` atomically.
+class AtomicWriter:
+    """Write the replacement of the file at ``path`` piece by piece, then
+    :meth:`commit` it atomically (or :meth:`abort`; leaving a ``with`` block
+    without committing aborts).
 
     The bytes go to a temporary file in the same directory, which gets the
     original's permission bits (and owner, where allowed) and is flushed to
@@ -243,50 +265,103 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, expect: os.stat_r
     On any failure the original is left as it was and the temporary file is
     removed; the error is raised as :class:`BadFile`.
     """
-    name = os.fspath(path)
-    try:
-        current = os.lstat(name)
-    except OSError as e:
-        raise BadFile(f"{name}: {e.strerror or e}; left unchanged") from None
-    if stat.S_ISLNK(current.st_mode) or not _same_file(current, expect):
-        raise BadFile(f"{name}: changed while being cleaned; left unchanged")
-    if not current.st_mode & 0o222 or not os.access(name, os.W_OK):
-        raise BadFile(f"{name}: read-only file; left unchanged")
-    directory = os.path.dirname(name) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(name)}.", suffix=".normkit-tmp", dir=directory)
-    except OSError as e:
-        raise BadFile(f"{name}: cannot create a temporary file next to it: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            mode = stat.S_IMODE(current.st_mode)
-            if hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), mode)
-            else:  # pragma: no cover - Windows
-                os.chmod(tmp, mode)
-            if hasattr(os, "fchown"):
-                with contextlib.suppress(OSError):
-                    os.fchown(f.fileno(), current.st_uid, current.st_gid)
-            os.fsync(f.fileno())
-        again = os.lstat(name)
-        if stat.S_ISLNK(again.st_mode) or not _same_file(again, expect):
+
+    def __init__(self, path: str | os.PathLike[str], *, expect: os.stat_result) -> None:
+        name = self.name = os.fspath(path)
+        self.expect = expect
+        try:
+            current = os.lstat(name)
+        except OSError as e:
+            raise BadFile(f"{name}: {e.strerror or e}; left unchanged") from None
+        if stat.S_ISLNK(current.st_mode) or not _same_file(current, expect):
             raise BadFile(f"{name}: changed while being cleaned; left unchanged")
-        os.replace(tmp, name)
-    except BadFile:
+        if not current.st_mode & 0o222 or not os.access(name, os.W_OK):
+            raise BadFile(f"{name}: read-only file; left unchanged")
+        self.current = current
+        self.directory = os.path.dirname(name) or "."
+        try:
+            fd, self.tmp = tempfile.mkstemp(
+                prefix=f".{os.path.basename(name)}.", suffix=".normkit-tmp", dir=self.directory
+            )
+        except OSError as e:
+            raise BadFile(f"{name}: cannot create a temporary file next to it: {e.strerror or e}") from None
+        self._f: BinaryIO | None = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        """Append ``data`` to the replacement."""
+        if self._f is None:
+            raise BadFile(f"{self.name}: write after commit or abort")
+        try:
+            self._f.write(data)
+        except OSError as e:
+            self.abort()
+            raise BadFile(f"{self.name}: write failed: {e.strerror or e}; left unchanged") from None
+
+    def abort(self) -> None:
+        """Drop the replacement; the original stays as it is."""
+        f, self._f = self._f, None
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
+
+    def commit(self) -> None:
+        """Replace the original with what was written."""
+        f = self._f
+        if f is None:
+            raise BadFile(f"{self.name}: commit after abort")
+        name, current, tmp = self.name, self.current, self.tmp
+        try:
+            with f:
+                f.flush()
+                mode = stat.S_IMODE(current.st_mode)
+                if hasattr(os, "fchmod"):
+                    os.fchmod(f.fileno(), mode)
+                else:  # pragma: no cover - Windows
+                    os.chmod(tmp, mode)
+                if hasattr(os, "fchown"):
+                    with contextlib.suppress(OSError):
+                        os.fchown(f.fileno(), current.st_uid, current.st_gid)
+                os.fsync(f.fileno())
+            again = os.lstat(name)
+            if stat.S_ISLNK(again.st_mode) or not _same_file(again, self.expect):
+                raise BadFile(f"{name}: changed while being cleaned; left unchanged")
+            os.replace(tmp, name)
+        except BadFile:
+            self._drop()
+            raise
+        except OSError as e:
+            self._drop()
+            raise BadFile(f"{name}: write failed: {e.strerror or e}; left unchanged") from None
+        except BaseException:
+            self._drop()
+            raise
+        self._f = None
+        _fsync_dir(self.directory)
+
+    def _drop(self) -> None:
+        f, self._f = self._f, None
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise BadFile(f"{name}: write failed: {e.strerror or e}; left unchanged") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(directory)
+            os.unlink(self.tmp)
+
+    def __enter__(self) -> AtomicWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, expect: os.stat_result) -> None:
+    """Replace the file at ``path`` with ``data`` atomically (see
+    :class:`AtomicWriter`: same directory, permissions kept, flushed to disk,
+    nothing written if the file changed since ``expect`` was taken)."""
+    with AtomicWriter(path, expect=expect) as w:
+        w.write(data)
+        w.commit()
 
 
 def _fsync_dir(directory: str) -> None:
