@@ -83,6 +83,16 @@ def _key(span: str) -> str:
     return k if isinstance(k, str) else ""
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _same(a: str, b: str) -> bool:
+    from normkit.names import same_name
+
+    try:
+        return bool(same_name(a, b))
+    except Exception:  # an engine bug must not make the step partial
+        return False
+
+
 class _Tok:
     __slots__ = ("end", "joined", "possessive", "start", "text")
 
@@ -313,6 +323,13 @@ class _Rewriter:
             self._note(start, end, f"ambiguous: name_key {k!r} matches {_list(owners)}")
             return "done"
         (canonical,) = owners
+        # A key is for blocking; confirm with the pairwise verdict against
+        # a listed spelling before rewriting an unlisted one.
+        person = self.aset.persons.get(canonical)
+        spellings = (canonical, *(person.variants if person is not None else ()))
+        if not any(_same(span, s) for s in spellings):
+            self._note(start, end, f"name_key {k!r} matches {canonical}, but same_name confirms no spelling")
+            return "done"
         self._apply(start, end, canonical, f"alias:{canonical} <- name_key {k}", full=True)
         return "done"
 
