@@ -9,6 +9,7 @@ Everything is deterministic for one seed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import random
@@ -298,12 +299,27 @@ def pairs(settings: Settings) -> tuple[list[tuple[str, str]], str]:
     return out[:n], source
 
 
+def _letters(name: str) -> str:
+    """The name's letters, case-folded and sorted: equal for two names that
+    differ only in token order, separators or where the tokens are cut."""
+    return "".join(sorted(c for c in name.casefold() if c.isalpha()))
+
+
 def persons_table(path: Path, n: int, seed: int = 0) -> list[str]:
     """Write an alias table of ``n`` generated persons; return the canonical names.
 
-    Each person gets one variant: a misspelt surname (one vowel changed), so
-    that no variant normalises to its canonical or collides with another row.
+    Each person gets one variant: a misspelt surname (one vowel changed). No
+    two rows share their letters (so no normalisation of order, case or
+    separators can make two rows collide), and, when normkit's ``name_key``
+    is available, no two persons share a key.
     """
+    try:
+        from normkit import name_key as key_of
+    except Exception:  # the harness also runs before the name engines exist
+
+        def key_of(name: str) -> str:
+            return _letters(name)
+
     rng = random.Random(seed)
     syl = ["ka", "ri", "mo", "te", "su", "na", "lo", "vi", "de", "zan", "bor", "mil", "ko", "ra", "len"]
     swap = {"a": "e", "e": "i", "i": "o", "o": "u", "u": "a"}
@@ -316,7 +332,9 @@ def persons_table(path: Path, n: int, seed: int = 0) -> list[str]:
         i = vowels[-1]
         bad = sur[:i] + swap[sur[i]] + sur[i + 1 :]
         name, variant = f"{given} {sur}", f"{given} {bad}"
-        forms = {name.lower(), variant.lower(), sur.lower(), bad.lower()}
+        forms = {_letters(name), _letters(variant), "s:" + sur.lower(), "s:" + bad.lower()}
+        with contextlib.suppress(Exception):
+            forms |= {"k:" + key_of(name), "k:" + key_of(variant)}
         if forms & taken:
             continue
         taken |= forms
