@@ -656,8 +656,10 @@ def strip_boilerplate(
 def fullpage(text: str) -> str:
     """``strip_boilerplate(text, profile="fullpage")`` (for scorers).
 
-    >>> fullpage("* Home\\n* News\\n* Sport\\nThe council approved the budget after a long debate.\\n")
-    'The council approved the budget after a long debate.\\n'
+    >>> menu = "* Home\\n* News\\n* Sport\\n* Contact\\n"
+    >>> body = "The council approved the budget after a long debate.\\nCouncillors said the plan was fair.\\n"
+    >>> fullpage(menu + body) == body
+    True
     """
     return strip_boilerplate(text, profile="fullpage")
 
