@@ -75,4 +75,60 @@ class NormkitTable(SphinxDirective):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("normkit-table", NormkitTable)
+    setup_systems(app)
     return {"parallel_read_safe": True, "version": "1"}
+
+
+def _table(header: list[str], rows: list[list[str]]) -> nodes.table:
+    tbl = nodes.table(classes=["normkit-table"])
+    group = nodes.tgroup(cols=len(header))
+    tbl += group
+    for _ in header:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    group += head
+    head += NormkitTable._row(header)
+    body = nodes.tbody()
+    group += body
+    for r in rows:
+        body += NormkitTable._row(r)
+    return tbl
+
+
+class NormkitRomanize(SphinxDirective):
+    """Hangul names (the directive's content, one per line) in every
+    romanisation system, computed by :func:`normkit.romanize` at build time."""
+
+    has_content = True
+    option_spec = {"systems": directives.unchanged}  # noqa: RUF012
+
+    def run(self) -> list[nodes.Node]:
+        from normkit.names.korean import romanize
+
+        systems = [s.strip() for s in self.options.get("systems", "rr,mr,mr-ascii,dprk").split(",")]
+        names = [line.strip() for line in self.content if line.strip()]
+        rows = [[name, *(romanize(name, system=s) for s in systems)] for name in names]
+        return [_table(["Hangul", *systems], rows)]
+
+
+class NormkitTranslit(SphinxDirective):
+    """Cyrillic names (content lines) in every transliteration system of one
+    language, computed by :func:`normkit.transliterate` at build time."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"systems": directives.unchanged}  # noqa: RUF012
+
+    def run(self) -> list[nodes.Node]:
+        from normkit.translit import SYSTEMS, transliterate
+
+        lang = self.arguments[0]
+        systems = [s.strip() for s in self.options.get("systems", ",".join(SYSTEMS)).split(",")]
+        names = [line.strip() for line in self.content if line.strip()]
+        rows = [[name, *(transliterate(name, lang=lang, system=s) for s in systems)] for name in names]
+        return [_table(["Cyrillic", *systems], rows)]
+
+
+def setup_systems(app: Sphinx) -> None:
+    app.add_directive("normkit-romanize", NormkitRomanize)
+    app.add_directive("normkit-translit", NormkitTranslit)
