@@ -132,9 +132,84 @@ def _hangul_syl(ch: str) -> _Syl:
     return _Syl({i: 0.0}, {v: 0.0}, {f: 0.0}, 0.0, _syl_class(i, v, f), ch, True, jamo=(i, v, f))
 
 
+class _SylTable:
+    """Romanised syllable spellings of one script, read lazily: ``get(text)`` splits ``text``
+    into initial + vowel + final spellings of ``jamo_spellings.tsv`` and merges the options of
+    every split (memoised per spelling; nothing is enumerated up front)."""
+
+    __slots__ = ("_cache", "_class_pen", "_fin", "_ini", "_maxi", "_maxv", "_vow", "maxlen")
+
+    def __init__(self, parts: dict[str, dict[str, Opts]]) -> None:
+        # Spelling -> (insertion rank, options, cheapest cost, cheapest jamo).
+        def prep(d: dict[str, Opts]) -> dict[str, tuple[int, Opts, float, int]]:
+            return {sp: (k, o, min(o.values()), _best(o)) for k, (sp, o) in enumerate(d.items())}
+
+        self._ini = prep(parts["initial"])
+        self._vow = prep(parts["vowel"])
+        self._fin = prep(parts["final"])
+        self._maxi = max(map(len, self._ini), default=0)
+        self._maxv = max(map(len, self._vow), default=0)
+        longest = max(
+            (len(si) + len(sv) for si in self._ini for sv in self._vow if not (si[-1:] == "h" == sv[:1])),
+            default=0,
+        )
+        self.maxlen = longest + max(map(len, self._fin), default=0)
+        self._cache: dict[str, _Syl | None] = {}
+        self._class_pen: dict[str, float] = {}
+
+    def set_class_penalty(self, pen: dict[str, float]) -> None:
+        self._class_pen = pen
+        self._cache.clear()
+
+    def get(self, text: str) -> _Syl | None:
+        try:
+            return self._cache[text]
+        except KeyError:
+            pass
+        sy = self._cache[text] = self._build(text) if len(text) <= self.maxlen else None
+        return sy
+
+    def _build(self, text: str) -> _Syl | None:
+        splits: list[tuple[int, int, str, str, str]] = []
+        ini, vow, fin = self._ini, self._vow, self._fin
+        n = len(text)
+        for a in range(min(n, self._maxi) + 1):
+            si = text[:a]
+            ei = ini.get(si)
+            if ei is None:
+                continue
+            for b in range(a + 1, min(n, a + self._maxv) + 1):
+                sv = text[a:b]
+                ev = vow.get(sv)
+                if ev is None or (si.endswith("h") and sv.startswith("h")):
+                    continue
+                sf = text[b:]
+                if sf in fin:
+                    splits.append((ei[0], ev[0], si, sv, sf))
+        if not splits:
+            return None
+        splits.sort()
+        io: Opts = {}
+        vo: Opts = {}
+        fo: Opts = {}
+        cost = _INF
+        cls = ""
+        for _, _, si, sv, sf in splits:
+            ei, ev, ef = ini[si], vow[sv], fin[sf]
+            for mine, new in ((io, ei[1]), (vo, ev[1]), (fo, ef[1])):
+                for j, c in new.items():
+                    mine[j] = min(mine.get(j, _INF), c)
+            c = ei[2] + ev[2] + ef[2]
+            if c < cost:
+                cost, cls = c, _syl_class(ei[3], ev[3], ef[3])
+        first = splits[0]
+        pen = self._class_pen.get(cls, 1.0) if self._class_pen else 0.0
+        return _Syl(io, vo, fo, cost, cls, text, False, (first[2], first[3], first[4]), seg_pen=pen)
+
+
 @dataclasses.dataclass(frozen=True)
 class _Rules:
-    syl: dict[str, dict[str, _Syl]]  # script -> Latin syllable spelling -> syllable
+    syl: dict[str, _SylTable]  # script -> Latin syllable spelling -> syllable
     maxlen: int
     cyr: list[tuple[str, str]]  # Cyrillic letter group -> Latin letters, longest first
     surnames: dict[str, float]  # Hangul surname -> log prior
@@ -146,8 +221,6 @@ class _Rules:
     given_pos: dict[str, tuple[float, float]]  # syllable -> log prior as first / later given syllable
     surname_by_class: dict[str, list[str]]
     surname_syl: dict[str, dict[str, tuple[_Syl, ...]]]  # script -> spelling -> the surnames it writes
-    whole: dict[str, dict[str, list[Seg]]]  # script -> chunk -> segmentation when the chunk is one syllable
-    whole_word: dict[str, dict[str, list[Seg]]]  # the same, with surname-table readings first
 
 
 def _load_rules() -> _Rules:
@@ -166,35 +239,8 @@ def _load_rules() -> _Rules:
         for script in ("lat", "cyr") if row["script"] == "*" else ("cyr",):
             d = parts[script][pos].setdefault(sp, {})
             d[j] = min(d.get(j, _INF), cost)
-    syl: dict[str, dict[str, _Syl]] = {}
-    maxlen = 0
-    for script, p in parts.items():
-        out: dict[str, _Syl] = {}
-        for si, io in p["initial"].items():
-            ic = min(io.values())
-            for sv, vo in p["vowel"].items():
-                if si.endswith("h") and sv.startswith("h"):
-                    continue
-                vc = min(vo.values())
-                for sf, fo in p["final"].items():
-                    text = si + sv + sf
-                    fc = min(fo.values())
-                    cost = ic + vc + fc
-                    old = out.get(text)
-                    if old is None:
-                        b = (_best(io), _best(vo), _best(fo))
-                        out[text] = _Syl(
-                            dict(io), dict(vo), dict(fo), cost, _syl_class(*b), text, False, (si, sv, sf)
-                        )
-                    else:  # another split of the same letters: merge the options
-                        for mine, new in ((old.ini, io), (old.vow, vo), (old.fin, fo)):
-                            for j, c in new.items():
-                                mine[j] = min(mine.get(j, _INF), c)
-                        if cost < old.cost:
-                            b = (_best(io), _best(vo), _best(fo))
-                            out[text] = dataclasses.replace(old, cost=cost, cls=_syl_class(*b))
-                    maxlen = max(maxlen, len(text))
-        syl[script] = out
+    syl = {script: _SylTable(p) for script, p in parts.items()}
+    maxlen = max(tb.maxlen for tb in syl.values())
     ct = load("korean", "cyrillic.tsv", columns=("cyrillic", "latin", "note"))
     cyr = sorted(((r["cyrillic"], r["latin"]) for r in ct), key=lambda x: -len(x[0]))
 
@@ -244,11 +290,10 @@ def _load_rules() -> _Rules:
     for cl, lst in given_by_class.items():
         class_count[cl] = sum(math.exp(lp) for _, lp in lst)
     top_count = max(class_count.values(), default=1.0)
+    # Segmentation penalty of a syllable: rarity of its key class in given names (1.0 if unseen).
+    class_pen = {cl: min(1.0, 0.12 * -math.log(n / top_count + 1e-4)) for cl, n in class_count.items()}
     for table in syl.values():
-        for text, sy in table.items():
-            share = class_count.get(sy.cls, 0.0) / top_count
-            pen = min(1.0, 0.12 * -math.log(share + 1e-4))
-            table[text] = dataclasses.replace(sy, seg_pen=pen)
+        table.set_class_penalty(class_pen)
     surname_by_class: dict[str, list[str]] = {}
     for h in surnames:
         surname_by_class.setdefault("-".join(_hangul_syl(c).cls for c in h), []).append(h)
@@ -285,30 +330,12 @@ def _load_rules() -> _Rules:
         given_pos,
         surname_by_class,
         surname_syl,
-        *_whole_tables(syl, surname_syl),
     )
 
 
 # A chunk spelt as one syllable at most this cheaply is read as that syllable without looking for a
 # two-syllable reading; dearer personal spellings ("hoin", "boa") are cut both ways.
 _WHOLE_MAX = 0.1
-
-
-def _whole_tables(
-    syl: dict[str, dict[str, _Syl]], surname_syl: dict[str, dict[str, tuple[_Syl, ...]]]
-) -> tuple[dict[str, dict[str, list[Seg]]], dict[str, dict[str, list[Seg]]]]:
-    whole: dict[str, dict[str, list[Seg]]] = {}
-    whole_word: dict[str, dict[str, list[Seg]]] = {}
-    for script, table in syl.items():
-        # Only cheap spellings read as one syllable without looking further ("boa" can be 보아).
-        w = whole[script] = {
-            text: [(sy.cost + 0.5, (sy,))] for text, sy in table.items() if sy.cost <= _WHOLE_MAX
-        }
-        ww = whole_word[script] = dict(w)
-        for sp, sur in surname_syl[script].items():
-            if sp in w:
-                ww[sp] = [(0.5 * len(sur), sur), *w[sp]]
-    return whole, whole_word
 
 
 @functools.cache
@@ -440,7 +467,7 @@ def _segment_uncached(s: str, script: str, top: int = 3, *, surname: bool = True
     return _segment_dp(s, table, rules.maxlen, top)
 
 
-def _segment_dp(s: str, table: dict[str, _Syl], maxlen: int, top: int) -> list[Seg]:
+def _segment_dp(s: str, table: _SylTable, maxlen: int, top: int) -> list[Seg]:
     n = len(s)
     best: list[list[Seg]] = [[] for _ in range(n + 1)]
     best[0] = [(0.0, ())]
@@ -522,12 +549,10 @@ def _parse_uncached(name: str) -> _Parsed:
         return _Parsed(script, (), 0, False)
     words: list[tuple[Seg, ...]] = []
     ok = True
-    rules = _rules()
-    whole, whole_word = rules.whole[script], rules.whole_word[script]
     multi = False
     for w in folded.split():
         if "-" not in w and "'" not in w:
-            segs = whole_word.get(w) or _segment(w, script) or _segment_misread(w, script)
+            segs = _segment(w, script) or _segment_misread(w, script)
             if not segs:
                 ok = False
                 break
@@ -538,9 +563,7 @@ def _parse_uncached(name: str) -> _Parsed:
         for chunk in w.replace("'", "-").split("-"):
             if chunk:
                 segs_per_chunk.append(
-                    whole.get(chunk)
-                    or _segment(chunk, script, surname=False)
-                    or _segment_misread(chunk, script)
+                    _segment(chunk, script, surname=False) or _segment_misread(chunk, script)
                 )
         if not segs_per_chunk:
             continue
