@@ -95,8 +95,8 @@ def detect_language(lines: Sequence[str]) -> str:
     size = 0
     for line in lines:
         if len(line) >= 40:
-            sample.append(line)
-            size += len(line)
+            sample.append(line[:3000])
+            size += min(len(line), 3000)
             if size > 3000:
                 break
     if not sample:
@@ -197,6 +197,7 @@ _SYMBOL = re.compile(r"[^\w\s]")
 _TABLE = re.compile(r"\S {3,}\S")
 _QUOTE_START = tuple("\"“„«'‘「『")
 _NFEAT = len(FEATURES)
+_CAP = 4096  # characters of a line looked at for counts and shares
 
 
 def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
@@ -205,8 +206,12 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
     f = [0.0] * _NFEAT
     f[0] = 1.0
     length = len(text)
+    full = text
+    if length > _CAP:  # very long lines: shares and counts from a sample
+        text = text[:_CAP]
+    scale = length / len(text)
     ascii_ = text.isascii()
-    cjk = 0 if ascii_ else len(_CJK.findall(text))
+    cjk = 0 if ascii_ else int(len(_CJK.findall(text)) * scale)
     eff = length + 2 * cjk
     if eff <= 8:
         f[1] = 1.0
@@ -220,14 +225,14 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
         f[5] = 1.0
     f[6] = math.log1p(eff) / 5.0
     tokens = text.split()
-    nwords = len(tokens) + cjk // 2
+    nwords = int(len(tokens) * scale) + cjk // 2
     if nwords <= 1:
         f[7] = 1.0
     if nwords <= 3:
         f[8] = 1.0
     elif nwords <= 6:
         f[9] = 1.0
-    core = text.rstrip(_CLOSERS)
+    core = full[-200:].rstrip(_CLOSERS)
     last = core[-1:]
     if last in _TERMINAL and not core.endswith("..."):
         f[10] = 1.0
@@ -263,8 +268,8 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
             f[19] = 1.0
     has_digit = not text.isalpha() and _DIGIT.search(text) is not None
     if has_digit:
-        f[20] = len(_DIGIT.findall(text)) / length
-    f[21] = len(_SYMBOL.findall(text)) / length
+        f[20] = len(_DIGIT.findall(text)) / len(text)
+    f[21] = len(_SYMBOL.findall(text)) / len(text)
     if lang:
         if lang in _UNSPACED:
             if cjk:
@@ -487,10 +492,12 @@ def word_weight(line: str) -> int:
     >>> word_weight("two words"), word_weight("政府は月曜日")
     (2, 4)
     """
-    n = len(line.split())
-    if not line.isascii():
-        n += len(_CJK.findall(line)) // 2
-    return n
+    sample = line if len(line) <= _CAP else line[:_CAP]
+    scale = len(line) / max(1, len(sample))
+    n = len(sample.split())
+    if not sample.isascii():
+        n += len(_CJK.findall(sample)) // 2
+    return int(n * scale)
 
 
 def best_span(scores: Sequence[float], weights: Sequence[float], threshold: float) -> tuple[int, int]:
