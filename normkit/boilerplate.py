@@ -345,13 +345,19 @@ def section_ends(lines: Sequence[str], hits: Sequence[Sequence[Rule]] | None = N
 
 
 def _classify(
-    lines: Sequence[str], profile: str, lang: str, cache: dict[str, list[float]], ends: Sequence[bool]
+    lines: Sequence[str], profile: str, cache: _Cache, ends: Sequence[bool]
 ) -> tuple[_Scored, list[list[float]], list[int]]:
     m = _model.MODELS[profile]
-    own = line_features(lines, lang, cache)
+    own = line_features(lines, cache.lang, cache.features)
     b1 = m["b1"]
     p1 = [_sigmoid(_dot(b1, f)) for f in own]
-    weights = [word_weight(line) for line in lines]
+    wcache = cache.weights
+    weights: list[int] = []
+    for line in lines:
+        w = wcache.get(line)
+        if w is None:
+            w = wcache[line] = word_weight(line)
+        weights.append(w)
     ctx = context_features(p1, lines, own, ends)
     spf = span_features(p1, weights, m["th1"][0])
     b2 = m["b2"]
@@ -424,8 +430,9 @@ def _evidence(profile: str, x: Sequence[float], z: float) -> str:
 class _Cache:
     """Own features of a document's lines, kept across the rounds of one call."""
 
-    lang: str | None = None
+    lang: str = ""
     features: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    weights: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def _decide(
@@ -444,10 +451,10 @@ def _decide(
     if n == 0:
         return []
     lang = detect_language(lines)
-    if cache.lang != lang:  # features depend on the language's stopwords
+    if cache.lang != lang or not cache.features:  # features depend on the language's stopwords
         cache.lang = lang
         cache.features.clear()
-    scored, own, weights = _classify(lines, profile, lang, cache.features, section_ends(lines, hits))
+    scored, own, weights = _classify(lines, profile, cache, section_ends(lines, hits))
     m = _model.MODELS[profile]
     th_span, lo, hi, long_words, lo_long = m["decision"]
     a, b = best_span(scored.p, weights, th_span)

@@ -426,13 +426,17 @@ def context_features(
         bl.append(bl[-1] + (1.0 if f[bi] or f[bn] else 0.0))
     doc = pre[-1] / n
 
-    def win(i: int, k: int) -> float:
-        lo = max(0, i - k)
-        hi = min(n, i + k + 1)
-        cnt = hi - lo - 1
-        if cnt <= 0:
-            return doc
-        return (pre[hi] - pre[lo] - scores[i]) / cnt
+    def wins(k: int) -> list[float]:
+        """Mean score of the (up to) k lines on each side, the line itself left out."""
+        out: list[float] = []
+        for i in range(n):
+            lo = i - k if i > k else 0
+            hi = i + k + 1 if i + k + 1 < n else n
+            cnt = hi - lo - 1
+            out.append((pre[hi] - pre[lo] - scores[i]) / cnt if cnt > 0 else doc)
+        return out
+
+    win3, win10, win30 = wins(3), wins(10), wins(30)
 
     after_end = [0.0] * n
     if ends is not None:
@@ -444,7 +448,7 @@ def context_features(
                 break
     out: list[list[float]] = []
     for i, s in enumerate(scores):
-        w3 = win(i, 3)
+        w3 = win3[i]
         before = mass[i] / total_mass
         after = (total_mass - mass[i + 1]) / total_mass if mass[-1] else 0.0
         lo, hi = max(0, i - 3), min(n, i + 4)
@@ -459,8 +463,8 @@ def context_features(
                 scores[i - 1] if i > 0 else 0.0,
                 scores[i + 1] if i + 1 < n else 0.0,
                 w3,
-                win(i, 10),
-                win(i, 30),
+                win10[i],
+                win30[i],
                 doc,
                 before,
                 after,
