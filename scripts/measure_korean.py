@@ -44,6 +44,7 @@ def main() -> None:
                 obj.cache_clear()
         korean._parse_cache.clear()
         korean._surname_cache.clear()
+        korean._word_cache.clear()
 
     clear()
     t = time.process_time()

@@ -502,6 +502,8 @@ class _Parsed:
     readings: list[_Reading] | None = None  # filled by _readings
     given_words: tuple[tuple[Seg, ...], ...] = ()  # words without surname-table readings
     orders: list[tuple[float, list[int], int]] | None = None  # filled by _orders
+    best: _Reading | None = None  # filled by _best_reading
+    texts: tuple[str, ...] = ()  # per word: the letters of its cheapest segmentation
 
 
 def _empty() -> _Parsed:
@@ -550,50 +552,72 @@ def _parse_uncached(name: str) -> _Parsed:
     words: list[tuple[Seg, ...]] = []
     ok = True
     multi = False
+    given: list[tuple[Seg, ...]] = []
+    texts: list[str] = []
     for w in folded.split():
-        if "-" not in w and "'" not in w:
-            segs = _segment(w, script) or _segment_misread(w, script)
-            if not segs:
-                ok = False
-                break
-            multi = multi or len(segs) > 1
-            words.append(tuple(segs))
-            continue
-        segs_per_chunk: list[list[Seg]] = []
-        for chunk in w.replace("'", "-").split("-"):
-            if chunk:
-                segs_per_chunk.append(
-                    _segment(chunk, script, surname=False) or _segment_misread(chunk, script)
-                )
-        if not segs_per_chunk:
-            continue
-        if any(not sg for sg in segs_per_chunk):
+        rw = _read_word(w, script)
+        if rw is None:
             ok = False
             break
-        if len(segs_per_chunk) == 1:
-            words.append(tuple(segs_per_chunk[0]))
-            multi = multi or len(segs_per_chunk[0]) > 1
-            continue
-        combos: list[Seg] = [(0.0, ())]
-        for segs in segs_per_chunk:
-            combos = [(c1 + c2, p1 + p2) for c1, p1 in combos for c2, p2 in segs]
-            if len(combos) > 4:
-                combos.sort(key=lambda x: x[0])
-                del combos[4:]
-        multi = multi or len(combos) > 1
-        words.append(tuple(combos))
+        if rw[0]:
+            words.append(rw[0])
+            given.append(rw[1])
+            texts.append(rw[2])
+            multi = multi or len(rw[0]) > 1
     if comma > len(words):
         comma = 0
     if not ok:  # a word that does not read as Korean: not a Korean name
         return _Parsed(script, (), 0, False)
-    tw = tuple(words)
-    if not multi:
-        return _Parsed(script, tw, comma, bool(words), None, tw)
-    given_words = tuple(
-        tuple(sg for sg in w if all(x.source == _RULES_SOURCE for x in sg[1])) or w if len(w) > 1 else w
-        for w in words
-    )
-    return _Parsed(script, tw, comma, bool(words), None, given_words)
+    return _Parsed(script, tuple(words), comma, bool(words), None, tuple(given), texts=tuple(texts))
+
+
+# A read word: its cheapest segmentations, the same without surname-table readings (for a
+# given-name word), and the letters of the cheapest one.
+_Word = tuple[tuple[Seg, ...], tuple[Seg, ...], str]
+_word_cache: dict[tuple[str, str], _Word | None] = {}
+
+
+def _read_word(w: str, script: str) -> _Word | None:
+    """One word read (None: it does not read as Korean; no segmentations: no letters).
+    Kept in a bounded memo: a word is read once however many names it appears in."""
+    k = (w, script)
+    try:
+        return _word_cache[k]
+    except KeyError:
+        pass
+    if len(_word_cache) > 50000:
+        _word_cache.clear()
+    segs = _read_word_uncached(w, script)
+    v: _Word | None = None
+    if segs is not None:
+        given = segs
+        if len(segs) > 1:
+            given = tuple(sg for sg in segs if all(x.source == _RULES_SOURCE for x in sg[1])) or segs
+        v = (segs, given, "".join(x.text for x in segs[0][1]) if segs else "")
+    _word_cache[k] = v
+    return v
+
+
+def _read_word_uncached(w: str, script: str) -> tuple[Seg, ...] | None:
+    if "-" not in w and "'" not in w:
+        return tuple(_segment(w, script) or _segment_misread(w, script)) or None
+    segs_per_chunk: list[list[Seg]] = []
+    for chunk in w.replace("'", "-").split("-"):
+        if chunk:
+            segs_per_chunk.append(_segment(chunk, script, surname=False) or _segment_misread(chunk, script))
+    if not segs_per_chunk:
+        return ()
+    if any(not sg for sg in segs_per_chunk):
+        return None
+    if len(segs_per_chunk) == 1:
+        return tuple(segs_per_chunk[0])
+    combos: list[Seg] = [(0.0, ())]
+    for segs in segs_per_chunk:
+        combos = [(c1 + c2, p1 + p2) for c1, p1 in combos for c2, p2 in segs]
+        if len(combos) > 4:
+            combos.sort(key=lambda x: x[0])
+            del combos[4:]
+    return tuple(combos)
 
 
 _surname_cache: dict[tuple[str, int, str, bool], float] = {}
@@ -668,8 +692,8 @@ def _compute_orders(p: _Parsed) -> list[tuple[float, list[int], int]]:
     elif nw == 1:
         orders.append((0.0, [0], 1))
     else:
-        first = _surname_score(words[0][0][1], _word_text(words[0]), p.script)
-        last = _surname_score(words[-1][0][1], _word_text(words[-1]), p.script)
+        first = _surname_score(words[0][0][1], p.texts[0], p.script)
+        last = _surname_score(words[-1][0][1], p.texts[-1], p.script)
         # Surname first (Korean order) unless the last word is clearly the surname.
         if first == -_INF and last == -_INF:
             c_first, c_last = 0.0, 0.4
@@ -689,23 +713,32 @@ def _best_reading(p: _Parsed) -> _Reading | None:
     """The cheapest reading (the first of :func:`_readings`), without building the others."""
     if p.readings is not None:
         return p.readings[0] if p.readings else None
+    if p.best is not None:
+        return p.best
     if not p.words:
         return None
     if p.script == "hangul":
-        return _compute_readings(p)[0]
-    best: _Reading | None = None
+        p.best = _compute_readings(p)[0]
+        return p.best
+    words, given = p.words, p.given_words
+    best_cost, best_order, best_nsurw = _INF, None, 0
     for oc, order, nsurw in _orders(p):
-        cost, ns = oc, 0
-        syls: list[_Syl] = []
+        cost = oc
         for k, wi in enumerate(order):
-            c, sy = p.words[wi][0] if k < nsurw else p.given_words[wi][0]
-            cost += c
-            syls.extend(sy)
-            if k < nsurw:
-                ns += len(sy)
-        if best is None or cost < best.cost:
-            best = _Reading(tuple(syls), cost, ns, order[0] == 0)
-    return best
+            cost += words[wi][0][0] if k < nsurw else given[wi][0][0]
+        if best_order is None or cost < best_cost:
+            best_cost, best_order, best_nsurw = cost, order, nsurw
+    if best_order is None:
+        return None
+    syls: tuple[_Syl, ...] = ()
+    ns = 0
+    for k, wi in enumerate(best_order):
+        sy = words[wi][0][1] if k < best_nsurw else given[wi][0][1]
+        syls += sy
+        if k < best_nsurw:
+            ns += len(sy)
+    p.best = _Reading(syls, best_cost, ns, best_order[0] == 0)
+    return p.best
 
 
 def _compute_readings(p: _Parsed, limit: int = 8) -> list[_Reading]:
