@@ -243,7 +243,20 @@ _PATRONYMIC_SUFFIX = regex.compile(
 )
 
 
+@functools.cache
+def _any_tradition() -> regex.Pattern[str] | None:
+    """One alternation of every marker: a name none of them matches is English (one scan, not one a
+    marker). None when the markers cannot be joined (a marker with groups)."""
+    pats = _traditions()
+    if any(p.groups for p, _ in pats):
+        return None
+    return regex.compile("|".join(f"(?:{p.pattern})" for p, _ in pats))
+
+
 def _detect_traditions(low: str) -> frozenset[str]:
+    anyp = _any_tradition()
+    if anyp is not None and anyp.search(low) is None:
+        return _EN
     found = frozenset(t for pat, t in _traditions() if pat.search(low))
     if "hu" in found and "pl" in found:
         # Polish sz/cz win over Hungarian sz/cs when both appear
@@ -258,10 +271,14 @@ _SEP_KEEP = regex.compile(r"([^\p{L}\p{M}" + _APOSTROPHES + "]+)")
 
 
 _EN = frozenset({"en"})
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_SEP_KEEP_ASCII = re.compile(r"([^a-z]+)")  # _SEP_KEEP over a prepared ASCII name (lower case, no marks)
 
 
 def _traditions_of(low: str) -> frozenset[str]:
     """The spelling traditions a lower-cased Latin name shows."""
+    if low.isascii():
+        return _detect_traditions(low) if _ASCII_LETTER.search(low) is not None else _EN
     return _detect_traditions(low) if _HAS_LATIN.search(low) is not None else _EN
 
 
@@ -364,6 +381,11 @@ def sounds(name: str) -> list[str]:
 
 
 def _prep(name: str) -> str:
+    if name.isascii():  # NFC and casefold are lower() here; the only ASCII marks are ' and `
+        low = name.lower()
+        if "'" in low or "`" in low:
+            low = low.replace("'", "").replace("`", "")
+        return low
     low = unicodedata.normalize("NFC", name).casefold()
     return _MARKS.sub("", low) if _MARKS.search(low) else low
 
@@ -600,12 +622,30 @@ def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
 _MAX_NAME = 2000  # a "name" longer than this is cut: keys and matching look at its start only
 
 
-def _parse(name: str) -> list[_Tok]:
+# A bounded cache of parsed names, shared by claim(), key() and match(): the dispatcher asks every engine's
+# claim() and then the chosen engine's key() or match() about one name, so one name is read once a call.
+# Small on purpose: it serves the calls about one name or pair, not a warm cache over a data set.
+_PARSE_CACHE_SIZE = 64
+_parse_cache: dict[str, tuple[_Tok, ...]] = {}
+
+
+def _parse(name: str) -> tuple[_Tok, ...]:
+    """The tokens of a name (cached; callers must not change them)."""
+    toks = _parse_cache.get(name)
+    if toks is None:
+        toks = tuple(_parse_uncached(name))
+        if len(_parse_cache) >= _PARSE_CACHE_SIZE:
+            del _parse_cache[next(iter(_parse_cache))]
+        _parse_cache[name] = toks
+    return toks
+
+
+def _parse_uncached(name: str) -> list[_Tok]:
     low = _prep(name[:_MAX_NAME])
     trads = _traditions_of(low)
     toks: list[_Tok] = []
     baltic = False
-    parts = _SEP_KEEP.split(low)  # token, separator, token, ...
+    parts = (_SEP_KEEP_ASCII if low.isascii() else _SEP_KEEP).split(low)  # token, separator, token, ...
     for i in range(0, len(parts), 2):
         t = parts[i]
         if not t:
@@ -646,14 +686,28 @@ def _parse(name: str) -> list[_Tok]:
 # ----------------------------------------------------------------------------------------------------------
 # the engine protocol
 
+# Slavic endings of a word (claim evidence): the ending must close a word and follow at least two letters.
 _SLAVIC_END_CYR = regex.compile(
-    r"\p{L}{2,}(?:ов|ев|ёв|ин|ын|ова|ева|ина|ына|ский|ская|цкий|цкая|ськ[ийа]|енко|ко|ук|юк|чук|ич|вна|ична|ых|их|ой|ая|"
-    r"оў|ка|ски|ска|ић)\b"
+    r"(?<=\p{L}{2})(?:ов|ев|ёв|ин|ын|ова|ева|ина|ына|ский|ская|цкий|цкая|ськ[ийа]|енко|ко|ук|юк|чук|ич|вна|ична|ых|"
+    r"их|ой|ая|оў|ка|ски|ска|ић)\b"
 )
-_SLAVIC_END_LAT = regex.compile(
-    r"\p{L}{2,}(?:ov|ev|ova|eva|ow|ew|owa|ewa|in|ina|yna|sky|ski|skiy|skii|skij|skyi|skyy|skyj|ska|skaya|skaja|ckiy|cki|"
-    r"tskiy|tsky|enko|chuk|czuk|yuk|iuk|juk|vich|vych|wicz|witsch|vitsj|vna|ivna|ovic|evic|ovics|ou|au|ich|yk|ak)\b"
+_SLAVIC_END_LAT_TEXT = (
+    "ov|ev|ova|eva|ow|ew|owa|ewa|in|ina|yna|sky|ski|skiy|skii|skij|skyi|skyy|skyj|ska|skaya|skaja|ckiy|cki|"
+    "tskiy|tsky|enko|chuk|czuk|yuk|iuk|juk|vich|vych|wicz|witsch|vitsj|vna|ivna|ovic|evic|ovics|ou|au|ich|yk|ak"
 )
+_SLAVIC_END_LAT = _SLAVIC_END_LAT_TEXT.split("|")
+# the Latin endings by length: (length, endings of that length)
+_END_LAT_BY_LEN = tuple(
+    (n, frozenset(e for e in _SLAVIC_END_LAT if len(e) == n))
+    for n in sorted({len(e) for e in _SLAVIC_END_LAT})
+)
+_WORDS_ASCII = re.compile(r"[a-z]+")  # _WORDS over a prepared ASCII name
+
+
+def _latin_end(word: str) -> bool:
+    """Whether a whole word (letters only) ends in a Slavic ending after at least two letters."""
+    n = len(word)
+    return any(n >= k + 2 and word[-k:] in ends for k, ends in _END_LAT_BY_LEN)
 
 
 def claim(name: str) -> float:
@@ -674,29 +728,34 @@ def claim(name: str) -> float:
     if len(name) > 400:
         return 0.6 if _CYR.search(name) else 0.05
     low = _prep(name)
-    if _CYR.search(low):
-        if _SLAVIC_END_CYR.search(low) or any(w in _surname_forms_lower() for w in _WORDS.findall(low)):
-            return 0.95
-        forms = _given_forms_lower()
-        if any(w in forms for w in _WORDS.findall(low)):
-            return 0.95
-        return 0.6
-    words = _WORDS.findall(low)
-    if not words:
-        return 0.0
-    if _LATIN_SLAVIC.search(name) or "ʹ" in name or "ʺ" in name:
-        return 0.85
+    if name.isascii():
+        words = _WORDS_ASCII.findall(low)
+        if not words:
+            return 0.0
+    else:
+        if _CYR.search(low):
+            words = _WORDS.findall(low)
+            surnames = _surname_forms_lower()
+            if _SLAVIC_END_CYR.search(low) or any(w in surnames for w in words):
+                return 0.95
+            forms = _given_forms_lower()
+            if any(w in forms for w in words):
+                return 0.95
+            return 0.6
+        words = _WORDS.findall(low)
+        if not words:
+            return 0.0
+        if _LATIN_SLAVIC.search(name) or "ʹ" in name or "ʺ" in name:
+            return 0.85
     surnames = _surname_forms_lower()
-    ends = sum(1 for w in words if (len(w) >= 5 and _SLAVIC_END_LAT.search(w)) or w in surnames)
+    ends = any((len(w) >= 5 and _latin_end(w)) or w in surnames for w in words)
     forms = _given_forms_lower()
-    given = sum(1 for w in words if w in forms)
+    given = any(w in forms for w in words)
     if not (ends and given) and len(words) <= 5 and _CLAIM_HINT.search(low):
         # spellings the cheap tests miss (Baltic endings, other traditions): read the name
         toks = _parse(name)
-        given = given or sum(1 for t in toks if t.given is not None)
-        ends = ends or sum(
-            1 for t in toks if t.patronymic or (t.given is None and _SURNAME_END.search(t.sounds))
-        )
+        given = given or any(t.given is not None for t in toks)
+        ends = ends or any(t.patronymic or (t.given is None and _SURNAME_END.search(t.sounds)) for t in toks)
     if ends and given:
         return 0.85
     if ends:
