@@ -170,6 +170,11 @@ style (LF or CRLF) are kept.
 
 --check and --diff write nothing; together, only the diff is printed.
 
+Files over 4 MiB are cleaned chunk by chunk, in flat memory, with the same
+result (except that the names step resolves a lone surname only against
+full names in the same chunk of about a megabyte); pipelines with a step that
+needs the whole document (boilerplate: the news preset) read them whole.
+
 Exit codes: 0 nothing to fix; 1 fixed (or would fix, with --check/--diff);
 2 usage error, unreadable or invalid input (the other files are still done).
 """
@@ -525,7 +530,7 @@ def run(args: argparse.Namespace) -> int:
     for path, _explicit in iter_paths(file_args, path_filter):
         name = display(path)
         try:
-            if _streams(path, pipeline):
+            if _streams(path, name, pipeline, args):
                 changed += _clean_big(path, name, pipeline, args, write)
                 continue
             snap = read_file(path)
@@ -560,9 +565,9 @@ def run(args: argparse.Namespace) -> int:
     return 1 if changed else 0
 
 
-def _streams(path: str, pipeline: Pipeline) -> bool:
+def _streams(path: str, name: str, pipeline: Pipeline, args: argparse.Namespace) -> bool:
     """True if ``path`` is big enough to clean chunk by chunk and ``pipeline``
-    allows it (see :mod:`normkit.streaming`)."""
+    allows it (see :mod:`normkit.streaming`); a notice says when it does not."""
     import os
     import stat
 
@@ -574,7 +579,11 @@ def _streams(path: str, pipeline: Pipeline) -> bool:
         return False
     if not stat.S_ISREG(st.st_mode) or st.st_size <= streaming.STREAM_THRESHOLD:
         return False
-    return not streaming.blocking_steps(pipeline)
+    blocking = streaming.blocking_steps(pipeline)
+    if blocking:
+        steps = ", ".join(dict.fromkeys(blocking))
+        _notice(args, f"{name}: read whole (not streamed): needs the whole document: {steps}")
+    return not blocking
 
 
 class _StreamDiff:

@@ -175,7 +175,7 @@ class Decoder:
 # --------------------------------------------------------------------------
 # Code fences (the rules of the whitespace and names steps, both tracked)
 
-_FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
+_FENCE_MARK = re.compile(r"```|~~~")
 _WS_FENCE = re.compile(r"[ ]{0,3}(`{3,}+|~{3,}+)")
 _NAMES_FENCE = re.compile(r"[ \t]{0,3}(```+|~~~+)")
 
@@ -192,8 +192,14 @@ def fence_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
     ws = names = ""
     ws_start = names_start = 0
     n = len(text)
-    for m in _FENCE_LINE.finditer(text):
-        start = m.start()
+    if "```" not in text and "~~~" not in text:
+        return spans, False
+    last = -1
+    for m in _FENCE_MARK.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        if start == last or text[start : m.start()].strip(" \t"):
+            continue  # a line seen already, or a mark after other text
+        last = start
         nl = text.find("\n", start)
         end = n if nl < 0 else nl + 1
         line = text[start:end].rstrip("\n")

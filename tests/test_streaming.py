@@ -278,6 +278,7 @@ def test_cli_news_preset_is_not_streamed(
     p.write_text(text, encoding="utf-8", newline="")
     assert cli.main(["clean", "--isolated", "--preset", "news", str(p)]) == 1
     assert p.read_text(encoding="utf-8") == Pipeline.from_preset("news")(text)
+    assert "read whole (not streamed): needs the whole document: boilerplate" in capsys.readouterr().err
 
 
 _HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
