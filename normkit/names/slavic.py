@@ -238,7 +238,7 @@ _CLAIM_HINT = re.compile(
 )
 _SURNAME_END = re.compile(r"(?:[OEA]V|SKI|SKIJ|CKI|CKIJ|ENKO|UK|ČUK|OVA|EVA|SKA|SKAJA)$")
 _WORDS = regex.compile(r"\p{L}+")
-_PATRONYMIC_SUFFIX = regex.compile(
+_PATRONYMIC_SUFFIX = re.compile(
     r"(?:[AEIOUJ]*V[IJE]*(?:Č|C|Š)[IJ]?|[AEIOUJ]*V[IJ]?[ČCŠ]S|[AEIOUJ]*VNA|[AO]UNA|I?[ČŠ]NA|I[ČŠ])$"
 )
 
@@ -264,7 +264,7 @@ def _detect_traditions(low: str) -> frozenset[str]:
     return found or frozenset({"en"})
 
 
-_NON_PHONEME = regex.compile(r"[^A-ZČŠŽ]+")
+_NON_PHONEME = re.compile(r"[^A-ZČŠŽ]+")
 _HAS_LATIN = regex.compile(r"[^\W\d_\p{Cyrillic}]")
 _SEP = regex.compile(r"[^\p{L}\p{M}" + _APOSTROPHES + "]+")
 _SEP_KEEP = regex.compile(r"([^\p{L}\p{M}" + _APOSTROPHES + "]+)")
@@ -315,8 +315,8 @@ def _read(low: str, trads: frozenset[str] | None = None) -> list[tuple[str, str]
     return out
 
 
-_DOUBLE = regex.compile(r"([^.])\1+")
-_DOUBLE_SOUND = regex.compile(r"(.)\1+")
+_DOUBLE = re.compile(r"([^.])\1+")
+_DOUBLE_SOUND = re.compile(r"(.)\1+")
 
 
 # в/ў after a vowel and before a consonant (Броўка: Browka, Broŭka, Brouka; Лавров: Lawrow): dropped,
@@ -357,18 +357,38 @@ def _signature(snd: str) -> str:
     return _SOFT_I.sub("", sig) if "I" in sig else sig
 
 
-def _lev(a: str, b: str) -> int:
+def _lev(a: str, b: str, limit: int = 1 << 30) -> int:
+    """Levenshtein distance of ``a`` and ``b``; ``limit + 1`` when it is more than ``limit``."""
     if a == b:
         return 0
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    # a common prefix and suffix do not change the distance
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < n - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    a, b = a[i : len(a) - j], b[i : len(b) - j]
     if len(a) < len(b):
         a, b = b, a
+    if not b:
+        return len(a) if len(a) <= limit else limit + 1
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
+        low = i
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            cur.append(v)
+            if v < low:
+                low = v
+        if low > limit:  # the rows' minima never fall
+            return limit + 1
         prev = cur
-    return prev[-1]
+    return prev[-1] if prev[-1] <= limit else limit + 1
 
 
 def sounds(name: str) -> list[str]:
@@ -477,12 +497,14 @@ def _lookup_given(snd: str, sk: str) -> _GivenForm | None:
     hit = _given_exact().get((sk, sig))
     if hit is not None:
         return hit
-    best = min(cands, key=lambda c: _lev(sig, c.signature))
-    return best if _lev(sig, best.signature) <= (1 if len(sig) <= 6 else 2) else None
+    limit = 1 if len(sig) <= 6 else 2
+    # distances above the limit count as limit + 1: the first closest form within the limit still wins
+    best = min(cands, key=lambda c: _lev(sig, c.signature, limit))
+    return best if _lev(sig, best.signature, limit) <= limit else None
 
 
-_BALTIC_SURNAME_TEXT = regex.compile(r"(?:ov|ev|in|yn|sk|ck)(?:s|as|is|us)$")
-_BALTIC_TEXT = regex.compile(r"(?:ijus|jus|ijs|as|is|us|ys|es|s)$")
+_BALTIC_SURNAME_TEXT = re.compile(r"(?:ov|ev|in|yn|sk|ck)(?:s|as|is|us)$")
+_BALTIC_TEXT = re.compile(r"(?:ijus|jus|ijs|as|is|us|ys|es|s)$")
 
 
 def _baltic_base(text: str) -> str:
@@ -493,9 +515,9 @@ def _baltic_base(text: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 # parsing a full name
 
-_PATRONYMIC_LONG = regex.compile(r"V[IJE]*(?:Č|C|Š)[IJ]?$|V[IJ]?[ČCŠ]S$|VNA$|[AO]UNA$|[ČŠ]NA$")
-_PATRONYMIC = regex.compile(r"V[IJE]*(?:Č|C|Š)[IJ]?$|V[IJ]?[ČCŠ]S$|VNA$|[AO]UNA$|[ČŠ]NA$|I[ČŠ]$")
-_FEMININE = regex.compile(r"(?:[AEIOU][VF]A|[IE]NA|[SZCČ]KA|[AOE][JI]A|ŠKA|SKAJA|CKAJA)$")
+_PATRONYMIC_LONG = re.compile(r"V[IJE]*(?:Č|C|Š)[IJ]?$|V[IJ]?[ČCŠ]S$|VNA$|[AO]UNA$|[ČŠ]NA$")
+_PATRONYMIC = re.compile(r"V[IJE]*(?:Č|C|Š)[IJ]?$|V[IJ]?[ČCŠ]S$|VNA$|[AO]UNA$|[ČŠ]NA$|I[ČŠ]$")
+_FEMININE = re.compile(r"(?:[AEIOU][VF]A|[IE]NA|[SZCČ]KA|[AOE][JI]A|ŠKA|SKAJA|CKAJA)$")
 
 
 # Other readings of a Latin token, tried when its own tradition gives no match: (letters that read
@@ -799,7 +821,7 @@ _CLOSE = frozenset(
 def _near(a: str, b: str) -> str:
     """ "" unless the skeletons are one letter apart: then "close" (a voicing or
     g/k, l/v pair) or "far"."""
-    if min(len(a), len(b)) < 4 or _lev(a, b) != 1:
+    if min(len(a), len(b)) < 4 or _lev(a, b, 1) != 1:
         return ""
     if len(a) == len(b):
         diff = [(p, q) for p, q in zip(a, b, strict=True) if p != q]
@@ -856,7 +878,7 @@ def _patronymics_agree(x: _Tok, y: _Tok) -> tuple[bool, str]:
     cy = {g.cls for g in idx.get(stem_y, ())}
     if cx & cy:
         return True, f"patronymic {x.text!r} ~ {y.text!r}: from one given name {sorted(cx & cy)[0]!r}"
-    if min(len(stem_x), len(stem_y)) >= 3 and _lev(stem_x, stem_y) <= 1:
+    if min(len(stem_x), len(stem_y)) >= 3 and _lev(stem_x, stem_y, 1) <= 1:
         return True, f"patronymic {x.text!r} ~ {y.text!r}: stems {stem_x!r} / {stem_y!r} one letter apart"
     return False, f"patronymics differ: {x.text!r} / {y.text!r}"
 
