@@ -31,6 +31,7 @@ import dataclasses
 import functools
 import math
 import unicodedata
+from typing import NamedTuple
 
 import regex
 
@@ -426,8 +427,7 @@ def cyrillic(text: str) -> str:
     return _cyrillic_letters(text, _cyr_pattern())
 
 
-@dataclasses.dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
     syls: tuple[_Syl, ...]
     cost: float
     nsur: int  # syllables of the surname (0 when unknown)
@@ -1021,16 +1021,32 @@ _SURNAME_MISSING = 0.3
 _THRESHOLD_MAX = 1.0
 
 
-def _compare(ra: _Reading, rb: _Reading) -> float:
-    """Total cost of aligning two readings syllable by syllable (inf if one pair fails)."""
+def _compare(
+    ra: _Reading,
+    rb: _Reading,
+    bound: float = _INF,
+    memo: dict[tuple[int, int, bool], float] | None = None,
+) -> float:
+    """Total cost of aligning two readings syllable by syllable (inf if one pair fails, or
+    as soon as the total exceeds ``bound``). ``memo`` keeps syllable-pair costs within
+    one comparison of two names (the readings of a name share their syllables)."""
     total = 0.0
+    bound += 1e-9
     for k, (x, y) in enumerate(zip(ra.syls, rb.syls, strict=True)):
         if x.text == y.text:
             continue
-        c = _pair_cost(x, y, k)[0]
+        if memo is None:
+            c = _pair_cost(x, y, k)[0]
+        else:
+            mk = (id(x), id(y), k > 2)
+            c = memo.get(mk, -1.0)
+            if c < 0:
+                c = memo[mk] = _pair_cost(x, y, k)[0]
         if c > _THRESHOLD_MAX:
             return _INF
         total += c
+        if total > bound:
+            return _INF
     return total
 
 
@@ -1111,12 +1127,14 @@ def _match(a: str, b: str) -> Match:
             return mandarin
         return Match(False, 0.0, ("no usable letters",))
     best, best_pair, note = _INF, (ra[0], rb[0]), ""
+    memo: dict[tuple[int, int, bool], float] = {}
+    rb_by_len: dict[int, list[_Reading]] = {}
+    for y in rb:
+        rb_by_len.setdefault(len(y.syls), []).append(y)
     for x in ra:
-        nx = len(x.syls)
-        for y in rb:
-            if nx != len(y.syls):
-                continue
-            c = _compare(x, y) + (x.cost + y.cost) * 0.05
+        for y in rb_by_len.get(len(x.syls), ()):
+            extra = (x.cost + y.cost) * 0.05
+            c = _compare(x, y, best - extra, memo) + extra
             if c < best:
                 best, best_pair = c, (x, y)
     if best == _INF:
@@ -1130,7 +1148,8 @@ def _match(a: str, b: str) -> Match:
                 if not ns or len(short.syls) < 2 or len(long.syls) - ns != len(short.syls):
                     continue
                 given = _Reading(long.syls[ns:], long.cost, 0)
-                c = _compare(given, short) + _SURNAME_MISSING + (x.cost + y.cost) * 0.05
+                extra = _SURNAME_MISSING + (x.cost + y.cost) * 0.05
+                c = _compare(given, short, best - extra, memo) + extra
                 if c < best:
                     best, best_pair = c, (given, short)
                     note = f"surname {''.join(s.text for s in long.syls[:ns])} missing on one side"
