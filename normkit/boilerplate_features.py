@@ -198,6 +198,7 @@ _TABLE = re.compile(r"\S {3,}\S")
 _QUOTE_START = tuple("\"“„«'‘「『")
 _NFEAT = len(FEATURES)
 _CAP = 4096  # characters of a line looked at for counts and shares
+_NEUTRAL_STOP = 0.3  # stopword density of ordinary prose (about 0.3-0.5 in the listed languages)
 
 
 def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
@@ -280,6 +281,13 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
             words = _WORD.findall(text.lower())
             if words:
                 f[22] = sum(map(stops.__contains__, words)) / len(words)
+        f[23] = 1.0
+    elif nwords >= 5:
+        # No stopword list fits the document: stand in a typical prose density for
+        # sentence-length lines, so a language without a list is not read as furniture.
+        f[22] = _NEUTRAL_STOP
+        f[23] = 1.0
+    else:
         f[23] = 1.0
     if nwords:
         f[24] = min(1.0, (text.count(",") + text.count("，") + text.count("、")) / nwords * 4)
