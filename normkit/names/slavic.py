@@ -36,6 +36,7 @@ import functools
 import itertools
 import re
 import unicodedata
+import warnings
 
 import regex
 
@@ -138,13 +139,24 @@ def _latin_rules() -> tuple[_LatinRule, ...]:
 
 
 @functools.cache
-def _traditions() -> tuple[tuple[regex.Pattern[str], str], ...]:
+def _traditions() -> tuple[tuple[re.Pattern[str] | regex.Pattern[str], str], ...]:
     from normkit.tables import load
 
     t = load(
         "slavic", "traditions.tsv", columns=("marker", "tradition", "note"), required=("marker", "tradition")
     )
-    return tuple((regex.compile(r["marker"]), r["tradition"]) for r in t)
+    return tuple((_compile_marker(r["marker"]), r["tradition"]) for r in t)
+
+
+def _compile_marker(marker: str) -> re.Pattern[str] | regex.Pattern[str]:
+    """A marker with the standard library's ``re`` (faster on short names) when it reads the same
+    there, else with ``regex`` (``\\p{...}`` classes, nested sets ...)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return re.compile(marker)
+        except (re.error, Warning):
+            return regex.compile(marker)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -243,20 +255,7 @@ _PATRONYMIC_SUFFIX = re.compile(
 )
 
 
-@functools.cache
-def _any_tradition() -> regex.Pattern[str] | None:
-    """One alternation of every marker: a name none of them matches is English (one scan, not one a
-    marker). None when the markers cannot be joined (a marker with groups)."""
-    pats = _traditions()
-    if any(p.groups for p, _ in pats):
-        return None
-    return regex.compile("|".join(f"(?:{p.pattern})" for p, _ in pats))
-
-
 def _detect_traditions(low: str) -> frozenset[str]:
-    anyp = _any_tradition()
-    if anyp is not None and anyp.search(low) is None:
-        return _EN
     found = frozenset(t for pat, t in _traditions() if pat.search(low))
     if "hu" in found and "pl" in found:
         # Polish sz/cz win over Hungarian sz/cs when both appear
@@ -282,6 +281,7 @@ def _traditions_of(low: str) -> frozenset[str]:
     return _detect_traditions(low) if _HAS_LATIN.search(low) is not None else _EN
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def _read_token(tok: str, trads: frozenset[str]) -> str:
     """The sounds of one lower-cased token (no separators inside) in the given traditions."""
     reader = _reader(trads)
@@ -315,8 +315,16 @@ def _read(low: str, trads: frozenset[str] | None = None) -> list[tuple[str, str]
     return out
 
 
-_DOUBLE = re.compile(r"([^.])\1+")
-_DOUBLE_SOUND = re.compile(r"(.)\1+")
+def _collapse(s: str, drop: str = "") -> str:
+    """``s`` with every run of one character written once and the character ``drop`` left out."""
+    out: list[str] = []
+    prev = ""
+    for c in s:
+        if c != prev:
+            if c != drop:
+                out.append(c)
+            prev = c
+    return "".join(out)
 
 
 # в/ў after a vowel and before a consonant (Броўка: Browka, Broŭka, Brouka; Лавров: Lawrow): dropped,
@@ -324,6 +332,7 @@ _DOUBLE_SOUND = re.compile(r"(.)\1+")
 _V_CODA = re.compile(r"(?<=[^AEIOUJ][AEIOU])[VF](?=[^AEIOUJ])")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _skeleton(snd: str) -> str:
     sk = _skeleton_table()
     for a, b in sk.merges:
@@ -332,7 +341,7 @@ def _skeleton(snd: str) -> str:
     if "V" in snd or "F" in snd:
         snd = _V_CODA.sub("", snd)
     classes = snd.translate(sk.trans)
-    return _DOUBLE.sub(r"\1", classes).replace(".", "")
+    return _collapse(classes, ".")
 
 
 @functools.cache
@@ -353,7 +362,7 @@ def _signature(snd: str) -> str:
     for a, b in sk.merges:
         if a in snd:
             snd = snd.replace(a, b)
-    sig = _DOUBLE_SOUND.sub(r"\1", snd.translate(_signature_trans()))
+    sig = _collapse(snd.translate(_signature_trans()))
     return _SOFT_I.sub("", sig) if "I" in sig else sig
 
 
@@ -614,6 +623,7 @@ class _TokInfo:
     latin: bool
     initial: bool
     baltic: bool = False  # a given name found only without a Latvian/Lithuanian ending (Marats, Borisas)
+    baltic_surname: bool = False  # not a given name, ends like a Latvian/Lithuanian surname (Gromovas)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -622,7 +632,7 @@ def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
     snd = _read_token(t, trads)
     if not snd:
         return None
-    latin = not _CYR.match(t)
+    latin = t.isascii() or not _CYR.match(t)
     czech_fem = latin and t.endswith("ová") and len(snd) > 5
     if czech_fem:  # Czech feminine -ová added to the surname (Rodninová = Rodnina, Žurovová = Žurova)
         snd = snd[:-3]
@@ -638,7 +648,8 @@ def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
             if given is not None:
                 return _TokInfo(snd, sk, given, False, latin, False, True)
     feminine = given is None and bool(sk) and (czech_fem or bool(_FEMININE.search(snd)))
-    return _TokInfo(snd, sk, given, feminine, latin, False)
+    baltic_surname = given is None and _BALTIC_SURNAME_TEXT.search(t) is not None
+    return _TokInfo(snd, sk, given, feminine, latin, False, False, baltic_surname)
 
 
 _MAX_NAME = 2000  # a "name" longer than this is cut: keys and matching look at its start only
@@ -680,7 +691,7 @@ def _parse_uncached(name: str) -> list[_Tok]:
             _Tok(t, info.sounds, info.skel, info.given, info.initial, False, info.feminine, info.latin)
         )
         toks[-1].hyphen = hyphen
-        baltic = baltic or info.baltic or (info.given is None and _BALTIC_SURNAME_TEXT.search(t) is not None)
+        baltic = baltic or info.baltic or info.baltic_surname
     full = [i for i, t in enumerate(toks) if not t.initial]
     latin_full = [toks[i] for i in full if toks[i].latin]
     if baltic and len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
@@ -924,12 +935,16 @@ def _match(a: str, b: str) -> Match:
     small, big = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
     best: tuple[int, int, list[str], list[int], int] | None = None
     if len(big) <= 7:
+        pairs: dict[tuple[int, int], tuple[int, str]] = {}  # each token pair judged once
         for perm in itertools.permutations(range(len(big)), len(small)):
             exact = near = close = 0
             whys: list[str] = []
             ok = True
-            for s, j in zip(small, perm, strict=True):
-                v, r = _pair(s, big[j])
+            for i, j in enumerate(perm):
+                got = pairs.get((i, j))
+                if got is None:
+                    got = pairs[i, j] = _pair(small[i], big[j])
+                v, r = got
                 if v == 0:
                     ok = False
                     break
