@@ -339,3 +339,14 @@ def test_rule_hits_do_not_depend_on_neighbouring_lines() -> None:
     out = bp.strip_boilerplate(text)
     assert out == f"{para}\n{para}\n"
     assert bp.strip_boilerplate(out) == out
+
+
+def test_user_rule_named_when_builtin_also_matches(tmp_path: Path) -> None:
+    path = _write(tmp_path, "^Subscribe to the Daily Ledger\\b.*$\tpromo\tanywhere\tour newsletter box\n")
+    text = "The council met on Monday.\nSubscribe to the Daily Ledger for more.\n"
+    trace = Trace()
+    assert (
+        bp.strip_boilerplate(text, boilerplate_rules=(str(path),), trace=trace)
+        == "The council met on Monday.\n"
+    )
+    assert [c.rule for c in trace.changes] == ["rules.tsv:2 promo"]
