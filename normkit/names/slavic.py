@@ -169,6 +169,7 @@ class _Reader:
     steps: tuple[tuple[str, str, re.Pattern[str] | None, str], ...]  # first letter, spelling, context, sound
     trans: dict[int, str]
     firsts: frozenset[str]
+    by_first: dict[str, tuple[int, ...]]  # first letter -> indices of its steps (each step under one letter)
 
 
 @functools.cache
@@ -212,7 +213,12 @@ def _reader(trads: frozenset[str]) -> _Reader:
         steps.append((-len(spelling), 0, spelling, pat, r.sound))
     steps.sort(key=lambda x: (x[0], x[1], x[2]))
     ordered = tuple((st[2][0], st[2], st[3], st[4]) for st in steps)
-    return _Reader(ordered, trans, frozenset(st[0] for st in ordered))
+    by_first: dict[str, list[int]] = {}
+    for i, st in enumerate(ordered):
+        by_first.setdefault(st[0], []).append(i)
+    return _Reader(
+        ordered, trans, frozenset(st[0] for st in ordered), {k: tuple(v) for k, v in by_first.items()}
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -286,10 +292,16 @@ def _read_token(tok: str, trads: frozenset[str]) -> str:
     """The sounds of one lower-cased token (no separators inside) in the given traditions."""
     reader = _reader(trads)
     s = tok
-    chars = set(s)
-    if not chars.isdisjoint(reader.firsts):
-        for first, spelling, pat, sound in reader.steps:
-            if first in chars and spelling in s:
+    by_first = reader.by_first
+    # the steps whose first letter the token has, in the reader's order (later steps never write
+    # lower-case letters, so no other step can apply)
+    found = [i for c in set(s) if c in by_first for i in by_first[c]]
+    if found:
+        found.sort()
+        steps = reader.steps
+        for i in found:
+            _, spelling, pat, sound = steps[i]
+            if spelling in s:
                 s = s.replace(spelling, sound) if pat is None else pat.sub(sound, s)
     s = s.translate(reader.trans)
     return _NON_PHONEME.sub("", s)
