@@ -117,6 +117,12 @@ class _Syl:
     source: str = "jamo_spellings.tsv"  # the table the reading comes from
     seg_pen: float = 0.0  # segmentation penalty: rarity of the syllable in given names
     jamo: tuple[int, int, int] = (-1, -1, -1)  # (initial, vowel, final) of a Hangul syllable
+    # Options against a Hangul syllable: with the rows that only a Hangul spelling can vouch for
+    # (script "hangul" in jamo_spellings.tsv); None when the same as (ini, vow, fin).
+    vs_hangul: tuple[Opts, Opts, Opts] | None = None
+    # A cheap reading (cost <= _ATTESTED_COST) is a syllable seen in given names. An unattested
+    # spelling ("wong": no 웡) is a misspelling, so its "hangul" rows apply against any spelling.
+    attested: bool = True
 
 
 _RULES_SOURCE = "jamo_spellings.tsv"
@@ -133,21 +139,30 @@ def _hangul_syl(ch: str) -> _Syl:
     return _Syl({i: 0.0}, {v: 0.0}, {f: 0.0}, 0.0, _syl_class(i, v, f), ch, True, jamo=(i, v, f))
 
 
+_ATTESTED_COST = 0.5
+
+
 class _SylTable:
     """Romanised syllable spellings of one script, read lazily: ``get(text)`` splits ``text``
     into initial + vowel + final spellings of ``jamo_spellings.tsv`` and merges the options of
     every split (memoised per spelling; nothing is enumerated up front)."""
 
-    __slots__ = ("_cache", "_class_pen", "_fin", "_ini", "_maxi", "_maxv", "_vow", "maxlen")
+    __slots__ = ("_cache", "_class_pen", "_fin", "_given", "_ini", "_maxi", "_maxv", "_vow", "maxlen")
 
-    def __init__(self, parts: dict[str, dict[str, Opts]]) -> None:
-        # Spelling -> (insertion rank, options, cheapest cost, cheapest jamo).
-        def prep(d: dict[str, Opts]) -> dict[str, tuple[int, Opts, float, int]]:
-            return {sp: (k, o, min(o.values()), _best(o)) for k, (sp, o) in enumerate(d.items())}
+    def __init__(self, parts: dict[str, dict[str, Opts]], vs_hangul: dict[str, dict[str, Opts]]) -> None:
+        # Spelling -> (insertion rank, options, cheapest cost, cheapest jamo, options against Hangul).
+        def prep(d: dict[str, Opts], h: dict[str, Opts]) -> dict[str, tuple[int, Opts, float, int, Opts]]:
+            out = {}
+            for k, (sp, o) in enumerate(d.items()):
+                ho = dict(o)
+                for j, c in h.get(sp, {}).items():
+                    ho[j] = min(ho.get(j, _INF), c)
+                out[sp] = (k, o, min(o.values()), _best(o), ho)
+            return out
 
-        self._ini = prep(parts["initial"])
-        self._vow = prep(parts["vowel"])
-        self._fin = prep(parts["final"])
+        self._ini = prep(parts["initial"], vs_hangul["initial"])
+        self._vow = prep(parts["vowel"], vs_hangul["vowel"])
+        self._fin = prep(parts["final"], vs_hangul["final"])
         self._maxi = max(map(len, self._ini), default=0)
         self._maxv = max(map(len, self._vow), default=0)
         longest = max(
@@ -157,9 +172,12 @@ class _SylTable:
         self.maxlen = longest + max(map(len, self._fin), default=0)
         self._cache: dict[str, _Syl | None] = {}
         self._class_pen: dict[str, float] = {}
+        self._given: dict[str, float] = {}
 
-    def set_class_penalty(self, pen: dict[str, float]) -> None:
+    def set_priors(self, pen: dict[str, float], given: dict[str, float]) -> None:
+        """Segmentation penalty per key class; given-name syllables (for ``attested``)."""
         self._class_pen = pen
+        self._given = given
         self._cache.clear()
 
     def get(self, text: str) -> _Syl | None:
@@ -193,19 +211,52 @@ class _SylTable:
         io: Opts = {}
         vo: Opts = {}
         fo: Opts = {}
+        hio: Opts = {}
+        hvo: Opts = {}
+        hfo: Opts = {}
         cost = _INF
         cls = ""
+        jamo = (0, 0, 0)
         for _, _, si, sv, sf in splits:
             ei, ev, ef = ini[si], vow[sv], fin[sf]
-            for mine, new in ((io, ei[1]), (vo, ev[1]), (fo, ef[1])):
+            for mine, new in (
+                (io, ei[1]),
+                (vo, ev[1]),
+                (fo, ef[1]),
+                (hio, ei[4]),
+                (hvo, ev[4]),
+                (hfo, ef[4]),
+            ):
                 for j, c in new.items():
                     mine[j] = min(mine.get(j, _INF), c)
             c = ei[2] + ev[2] + ef[2]
             if c < cost:
-                cost, cls = c, _syl_class(ei[3], ev[3], ef[3])
+                cost, jamo = c, (ei[3], ev[3], ef[3])
+                cls = _syl_class(*jamo)
         first = splits[0]
         pen = self._class_pen.get(cls, 1.0) if self._class_pen else 0.0
-        return _Syl(io, vo, fo, cost, cls, text, False, (first[2], first[3], first[4]), seg_pen=pen)
+        vs_h = None if (hio, hvo, hfo) == (io, vo, fo) else (hio, hvo, hfo)
+        given = self._given
+        attested = not given or any(
+            compose(i, v, f) in given
+            for i, ci in io.items()
+            for v, cv in vo.items()
+            for f, cf in fo.items()
+            if ci + cv + cf <= _ATTESTED_COST
+        )
+        return _Syl(
+            io,
+            vo,
+            fo,
+            cost,
+            cls,
+            text,
+            False,
+            (first[2], first[3], first[4]),
+            seg_pen=pen,
+            vs_hangul=vs_h,
+            attested=attested,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -233,14 +284,19 @@ def _load_rules() -> _Rules:
     parts: dict[str, dict[str, dict[str, Opts]]] = {
         s: {"initial": {}, "vowel": {}, "final": {}} for s in ("lat", "cyr")
     }
+    # Rows read only against a Hangul name (script "hangul").
+    vs_hangul: dict[str, dict[str, dict[str, Opts]]] = {
+        s: {"initial": {}, "vowel": {}, "final": {}} for s in ("lat", "cyr")
+    }
     index = {"initial": _I, "vowel": _V, "final": _F}
     for row in t:
         pos, sp, jamo, cost = row["position"], row["spelling"], row["jamo"], float(row["cost"])
         j = index[pos][jamo]
-        for script in ("lat", "cyr") if row["script"] == "*" else ("cyr",):
-            d = parts[script][pos].setdefault(sp, {})
+        target = vs_hangul if row["script"] == "hangul" else parts
+        for script in ("cyr",) if row["script"] == "cyr" else ("lat", "cyr"):
+            d = target[script][pos].setdefault(sp, {})
             d[j] = min(d.get(j, _INF), cost)
-    syl = {script: _SylTable(p) for script, p in parts.items()}
+    syl = {script: _SylTable(p, vs_hangul[script]) for script, p in parts.items()}
     maxlen = max(tb.maxlen for tb in syl.values())
     ct = load("korean", "cyrillic.tsv", columns=("cyrillic", "latin", "note"))
     cyr = sorted(((r["cyrillic"], r["latin"]) for r in ct), key=lambda x: -len(x[0]))
@@ -294,7 +350,7 @@ def _load_rules() -> _Rules:
     # Segmentation penalty of a syllable: rarity of its key class in given names (1.0 if unseen).
     class_pen = {cl: min(1.0, 0.12 * -math.log(n / top_count + 1e-4)) for cl, n in class_count.items()}
     for table in syl.values():
-        table.set_class_penalty(class_pen)
+        table.set_priors(class_pen, given)
     surname_by_class: dict[str, list[str]] = {}
     for h in surnames:
         surname_by_class.setdefault("-".join(_hangul_syl(c).cls for c in h), []).append(h)
@@ -976,35 +1032,45 @@ _INITIAL_SOUND = 0.25  # cost of the initial-sound rule (리/이, 로/노)
 def _pair_cost(a: _Syl, b: _Syl, pos: int) -> tuple[float, str]:
     if a.hangul:
         a, b = b, a
-    if b.hangul:
+    ai, av, af = a.ini, a.vow, a.fin
+    bi_, bv_, bf_ = b.ini, b.vow, b.fin
+    if not b.hangul:
+        # Between two romanisations the "hangul" rows apply to an unattested spelling only.
+        if a.vs_hangul is not None and not a.attested:
+            ai, av, af = a.vs_hangul
+        if b.vs_hangul is not None and not b.attested:
+            bi_, bv_, bf_ = b.vs_hangul
+    else:
         # Two different Hangul syllables: only the initial-sound rule joins them.
-        if a.hangul and (a.vow.keys() != b.vow.keys() or a.fin.keys() != b.fin.keys()):
+        if a.hangul and (av.keys() != b.vow.keys() or af.keys() != b.fin.keys()):
             return _INF, "syllable"
+        if a.vs_hangul is not None:
+            ai, av, af = a.vs_hangul
         bi, bv, bf = b.jamo
-        vc0 = a.vow.get(bv)
+        vc0 = av.get(bv)
         if vc0 is None:
             return _INF, "vowel"
-        fc0 = a.fin.get(bf)
+        fc0 = af.get(bf)
         if fc0 is None:
             return _INF, "final"
-        ic0 = a.ini.get(bi)
+        ic0 = ai.get(bi)
         if ic0 is not None and ic0 == 0.0:
             return vc0 + fc0, ""
-    vc, vj = _opt_cost(a.vow, b.vow)
+    vc, vj = _opt_cost(av, bv_)
     if vc == _INF:
         return _INF, "vowel"
-    fc, _ = _opt_cost(a.fin, b.fin)
+    fc, _ = _opt_cost(af, bf_)
     if fc == _INF:
         return _INF, "final"
-    ic, _ = _opt_cost(a.ini, b.ini)
+    ic, _ = _opt_cost(ai, bi_)
     rule = ""
     if ic > 0.0:
         # Initial-sound rule: ㄹ ~ ㄴ anywhere, ㄹ/ㄴ ~ ㅇ before ㅣ and y-vowels.
-        la = min((c for j, c in a.ini.items() if j in (_RIEUL, _NIEUN, _IEUNG)), default=_INF)
-        lb = min((c for j, c in b.ini.items() if j in (_RIEUL, _NIEUN, _IEUNG)), default=_INF)
+        la = min((c for j, c in ai.items() if j in (_RIEUL, _NIEUN, _IEUNG)), default=_INF)
+        lb = min((c for j, c in bi_.items() if j in (_RIEUL, _NIEUN, _IEUNG)), default=_INF)
         if la < _INF and lb < _INF:
-            ieung_a = _IEUNG in a.ini and len(a.ini) == 1
-            ieung_b = _IEUNG in b.ini and len(b.ini) == 1
+            ieung_a = _IEUNG in ai and len(ai) == 1
+            ieung_b = _IEUNG in bi_ and len(bi_) == 1
             if (ieung_a or ieung_b) and vj not in _Y_VOWELS:
                 pass
             else:
@@ -1071,12 +1137,18 @@ _JAMO_NAMES = (INITIALS, VOWELS, ("-", *FINALS[1:]))
 def _describe(x: _Syl, y: _Syl, cost: float, rule: str) -> str:
     """Which readings aligned two syllables: the table rows (spelling = jamo) used."""
     notes: list[str] = []
-    for k, (oa, ob) in enumerate(((x.ini, y.ini), (x.vow, y.vow), (x.fin, y.fin))):
-        c, j = _opt_cost(oa, ob)
+
+    def options(sy: _Syl, other: _Syl) -> tuple[Opts, Opts, Opts]:
+        if sy.vs_hangul is not None and (other.hangul or not sy.attested):
+            return sy.vs_hangul
+        return sy.ini, sy.vow, sy.fin
+
+    xo, yo = options(x, y), options(y, x)
+    for k in range(3):
+        c, j = _opt_cost(xo[k], yo[k])
         if j < 0 or c == 0:
             continue
-        for sy in (x, y):
-            opts = (sy.ini, sy.vow, sy.fin)[k]
+        for sy, opts in ((x, xo[k]), (y, yo[k])):
             if not sy.hangul and opts.get(j, 0.0) > 0:
                 sp = sy.parts[k] or "(none)"
                 notes.append(f"{sy.source}: {_POS_NAMES[k]} {sp} = {_JAMO_NAMES[k][j]} ({opts[j]:.2f})")
