@@ -11,7 +11,8 @@ step excepted, see below):
 - A chunk ends at a line boundary, preferably at the end of a run of blank
   lines (a paragraph boundary), never inside a Markdown fenced code block.
   The first line of the next chunk must begin with a printable ASCII
-  character, so no step can turn it into a blank line, and hold no lone
+  character, a letter or a digit, so no step can turn it into a blank or
+  indented line, and hold no lone
   carriage return (a line break to the whitespace step).
 - A chunk that is not the last is cleaned together with that next line (the
   *lookahead*), and the output is cut after the last line break before it.
@@ -21,7 +22,7 @@ step excepted, see below):
 - A line longer than four chunks is cut at a *hard cut*: before a space
   between two letters or digits, else between two letters that compose with
   nothing (no combining mark, no Hangul jamo); only in a line that starts
-  with printable ASCII (not indented code) and has no backtick before the
+  like the lines above (not indented code) and has no backtick before the
   cut (no code span crosses it); failing all that, the chunk grows. The cleaned piece loses the
   line break the whitespace step's ``final_newline="ensure"`` adds to it.
 - After cleaning, a chunk whose output still has an open code fence (a step
@@ -241,13 +242,20 @@ class Chunk:
     last: bool = False
 
 
-_PARAGRAPH_CUT = re.compile(r"\n[ \t\r]*\n(?=[!-~])")
-_LINE_CUT = re.compile(r"\n(?=[!-~])")
+# A line that starts with printable ASCII, a letter or a digit: no step makes
+# it blank or indented (the Hangul fillers are excluded in _solid).
+_PARAGRAPH_CUT = re.compile(r"\n[ \t\r]*\n(?=[!-~]|[^\W_])")
+_LINE_CUT = re.compile(r"\n(?=[!-~]|[^\W_])")
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 _SPACE_CUT = re.compile(r"(?<=[^\W_]) (?=[^\W_])")
 _LETTER_CUT = re.compile(r"(?<=[^\W\d_])(?=[^\W\d_])")
 _NEWLINE = re.compile("\n")
 _BACKTICK = re.compile("`")
 _JAMO = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff\uffa0-\uffdc]")
+
+
+def _solid(ch: str) -> bool:
+    return "!" <= ch <= "~" or (ch.isalnum() and ch not in _FILLERS)
 
 
 def _letter_ok(text: str, p: int) -> bool:
@@ -260,32 +268,64 @@ def _letter_ok(text: str, p: int) -> bool:
     )
 
 
-def _pick(positions: Iterable[int], ok: Callable[[int], bool], lo: int, hi: int, far: bool) -> int | None:
-    """The last acceptable position in [lo, hi]; with ``far``, else the first
-    after ``hi``, else the last before ``lo``."""
-    best: int | None = None
-    after: int | None = None
-    before: int | None = None
-    for p in positions:
-        if p <= 0 or not ok(p):
-            continue
-        if p < lo:
-            before = p
-        elif p <= hi:
-            best = p
-        else:
-            after = p
-            break
-    if best is not None:
-        return best
-    if far:
-        return after if after is not None else before
-    return None
+def _pick(
+    pattern: re.Pattern[str],
+    pos_of: Callable[[re.Match[str]], int],
+    buf: str,
+    ok: Callable[[int], bool],
+    lo: int,
+    hi: int,
+    far: bool,
+) -> int | None:
+    """The last acceptable cut found by ``pattern`` in [lo, hi]; with ``far``,
+    else the first after ``hi``, else the last before ``lo``. The text is
+    scanned in windows growing away from ``hi``, so a cut near it is cheap."""
+    n = len(buf)
+
+    def scan(a: int, b: int, last: bool) -> int | None:
+        found = None
+        for m in pattern.finditer(buf, max(0, a - 4096), min(n, b + 2)):
+            p = pos_of(m)
+            if a <= p <= b and p > 0 and ok(p):
+                found = p
+                if not last:
+                    break
+        return found
+
+    def backward(a: int, b: int) -> int | None:
+        step = 1 << 16
+        while b >= a:
+            start = max(a, b - step)
+            p = scan(start, b, True)
+            if p is not None:
+                return p
+            b, step = start - 1, step * 2
+        return None
+
+    p = backward(lo, hi)
+    if p is not None or not far:
+        return p
+    a, step = hi + 1, 1 << 16
+    while a <= n:
+        p = scan(a, a + step, False)
+        if p is not None:
+            return p
+        a, step = a + step + 1, step * 2
+    return backward(1, lo - 1)
 
 
-def _find_cut(buf: str, size: int, at_eof: bool) -> tuple[int, bool] | None:
+def _end(m: re.Match[str]) -> int:
+    return m.end()
+
+
+def _start(m: re.Match[str]) -> int:
+    return m.start()
+
+
+def _find_cut(buf: str, size: int, at_eof: bool, mid_line: bool = False) -> tuple[int, bool] | None:
     """Where to end the next chunk of ``buf``: (position, is a line cut), or
-    None to read more text first."""
+    None to read more text first. ``mid_line``: ``buf`` starts inside a line
+    (after a hard cut)."""
     spans, _ = fence_spans(buf)
     starts = [s for s, _ in spans]
 
@@ -297,18 +337,19 @@ def _find_cut(buf: str, size: int, at_eof: bool) -> tuple[int, bool] | None:
         # the next line is complete and has no lone CR (a line break for the
         # whitespace step), so its cleaned form is one line
         nl = buf.find("\n", p)
-        return nl >= 0 and buf.find("\r", p, nl - 1) < 0 and outside(p)
+        return nl >= 0 and buf.find("\r", p, nl - 1) < 0 and _solid(buf[p]) and outside(p)
 
     lo, hi = size // 4, size
     for far in (False, True):
         if far and len(buf) < 4 * size and not at_eof:
             return None
         for pattern in (_PARAGRAPH_CUT, _LINE_CUT):
-            p = _pick((m.end() for m in pattern.finditer(buf)), line_ok, lo, hi, far)
+            p = _pick(pattern, _end, buf, line_ok, lo, hi, far)
             if p is not None:
                 return p, True
-    # A hard cut: only in a line that starts with printable ASCII (no indented
-    # code) and has no backtick before the cut (no code span crosses it).
+    # A hard cut: only in a line that starts with printable ASCII, a letter or
+    # a digit (no indented code) and has no backtick before the cut (no code
+    # span crosses it).
     newlines = [m.start() for m in _NEWLINE.finditer(buf)]
     ticks = [m.start() for m in _BACKTICK.finditer(buf)]
 
@@ -316,17 +357,14 @@ def _find_cut(buf: str, size: int, at_eof: bool) -> tuple[int, bool] | None:
         i = bisect.bisect_left(newlines, q)
         start = newlines[i - 1] + 1 if i else 0
         j = bisect.bisect_left(ticks, q)
-        return "!" <= buf[start] <= "~" and (not j or ticks[j - 1] < start) and outside(q)
+        if j and ticks[j - 1] >= start:
+            return False
+        # a line begun before ``buf`` was checked at the hard cut that began ``buf``
+        return ((mid_line and not i) or _solid(buf[start])) and outside(q)
 
-    p = _pick((m.start() for m in _SPACE_CUT.finditer(buf)), hard_ok, lo, hi, True)
+    p = _pick(_SPACE_CUT, _start, buf, hard_ok, lo, hi, True)
     if p is None:
-        p = _pick(
-            (m.start() for m in _LETTER_CUT.finditer(buf)),
-            lambda q: _letter_ok(buf, q) and hard_ok(q),
-            lo,
-            hi,
-            True,
-        )
+        p = _pick(_LETTER_CUT, _start, buf, lambda q: _letter_ok(buf, q) and hard_ok(q), lo, hi, True)
     return None if p is None else (p, False)
 
 
@@ -337,14 +375,20 @@ def chunks(pieces: Iterable[str], *, size: int = CHUNK_CHARS) -> Iterator[Chunk]
     parts: list[str] = []
     have = 0
     buf = ""
+    wait = 2 * size  # look for a cut once this much text is buffered
+    mid_line = False  # the buffer starts inside a line (after a hard cut)
 
     def cut(at_eof: bool) -> Iterator[Chunk]:
-        nonlocal buf
+        nonlocal buf, wait, mid_line
         while len(buf) > (size if at_eof else 2 * size):
-            found = _find_cut(buf, size, at_eof)
+            found = _find_cut(buf, size, at_eof, mid_line)
             if found is None:
+                if len(buf) >= 4 * size:  # no safe cut at all yet: look again when twice as long
+                    wait = 2 * len(buf)
                 return
+            wait = 2 * size
             p, is_line = found
+            mid_line = not is_line
             look = buf[p : buf.index("\n", p) + 1] if is_line else ""
             yield Chunk(buf[:p], look)
             buf = buf[p:]
@@ -354,7 +398,7 @@ def chunks(pieces: Iterable[str], *, size: int = CHUNK_CHARS) -> Iterator[Chunk]
             continue
         parts.append(piece)
         have += len(piece)
-        if have <= 2 * size:
+        if have <= wait:
             continue
         buf = "".join(parts)
         yield from cut(False)

@@ -21,7 +21,22 @@ from normkit.streaming import Decoder, blocking_steps, chunks, clean_text, fence
 # ---------------------------------------------------------------- texts
 
 _WORDS = ["the", "cat", "sat", "on", "mat", "x1", "über", "naïve", "東京", "한국", "don't", '"q"']
-_ODD = ["\u00a0", "\u200b", "e\u0301", "\u2014", "--", "...", "`c  d`", "\t", "\r", "\ufeff", "´"]
+_ODD = [
+    "\u00a0",
+    "\u200b",
+    "e\u0301",
+    "\u2014",
+    "--",
+    "...",
+    "`c  d`",
+    "\t",
+    "\r",
+    "\ufeff",
+    "´",
+    "¨",
+    "\u3164",
+    "ᄀ",
+]
 
 word = st.sampled_from(_WORDS)
 gap = st.sampled_from([" ", " ", " ", "  ", "   "])
@@ -75,6 +90,7 @@ CURLY = Pipeline(
     final_newline="ensure",
 )
 DEFAULT = Pipeline.from_preset("default")
+NFKC_ASCII = Pipeline(["unicode", "invisibles", "typography", "ascii", "casefold", "whitespace"], form="NFKC")
 
 
 def whole(text: str, pipeline: Pipeline) -> str:
@@ -88,7 +104,7 @@ def chunked(text: str, pipeline: Pipeline, size: int) -> str:
 
 
 @settings(max_examples=80)
-@given(document(), st.integers(1, 40), st.sampled_from([TEXT_STEPS, CURLY, DEFAULT]))
+@given(document(), st.integers(1, 40), st.sampled_from([TEXT_STEPS, CURLY, DEFAULT, NFKC_ASCII]))
 def test_chunked_equals_whole(text: str, size: int, pipeline: Pipeline) -> None:
     assert chunked(text, pipeline, size) == whole(text, pipeline)
 
