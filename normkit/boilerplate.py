@@ -390,8 +390,8 @@ _TAGS: dict[str, str] = {
     "win3": "weak-neighbours",
     "win10": "weak-neighbours",
     "win30": "weak-neighbours",
-    "before_mass": "before-text",
-    "after_mass": "after-text",
+    "before_mass": "after-text",  # much likely content before the line
+    "after_mass": "before-text",  # much likely content after it
     "none_before": "before-text",
     "none_after": "after-text",
     "bullets3": "menu-neighbours",
