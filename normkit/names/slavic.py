@@ -636,6 +636,7 @@ class _TokInfo:
     initial: bool
     baltic: bool = False  # a given name found only without a Latvian/Lithuanian ending (Marats, Borisas)
     baltic_surname: bool = False  # not a given name, ends like a Latvian/Lithuanian surname (Gromovas)
+    patronymic_like: bool = False  # not a given name, sounds end like a patronymic (_PATRONYMIC)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -661,7 +662,8 @@ def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
                 return _TokInfo(snd, sk, given, False, latin, False, True)
     feminine = given is None and bool(sk) and (czech_fem or bool(_FEMININE.search(snd)))
     baltic_surname = given is None and _BALTIC_SURNAME_TEXT.search(t) is not None
-    return _TokInfo(snd, sk, given, feminine, latin, False, False, baltic_surname)
+    patronymic_like = given is None and _PATRONYMIC.search(snd) is not None
+    return _TokInfo(snd, sk, given, feminine, latin, False, False, baltic_surname, patronymic_like)
 
 
 _MAX_NAME = 2000  # a "name" longer than this is cut: keys and matching look at its start only
@@ -689,42 +691,48 @@ def _parse_uncached(name: str) -> list[_Tok]:
     low = _prep(name[:_MAX_NAME])
     trads = _traditions_of(low)
     toks: list[_Tok] = []
+    patr: list[bool] = []  # per token: not a given name and ends like a patronymic
     baltic = False
     parts = (_SEP_KEEP_ASCII if low.isascii() else _SEP_KEEP).split(low)  # token, separator, token, ...
-    for i in range(0, len(parts), 2):
+    n = len(parts)
+    for i in range(0, n, 2):
         t = parts[i]
         if not t:
             continue
         info = _token(t, trads)
         if info is None:
             continue
-        hyphen = (i > 0 and "-" in parts[i - 1]) or (i + 1 < len(parts) and "-" in parts[i + 1])
-        toks.append(
-            _Tok(t, info.sounds, info.skel, info.given, info.initial, False, info.feminine, info.latin)
-        )
-        toks[-1].hyphen = hyphen
-        baltic = baltic or info.baltic or info.baltic_surname
-    full = [i for i, t in enumerate(toks) if not t.initial]
-    latin_full = [toks[i] for i in full if toks[i].latin]
-    if baltic and len(latin_full) >= 2 and all(t.text.endswith("s") for t in latin_full):
-        # Latvian/Lithuanian endings on every token (Marats Safins, Borisas Gromovas, Andrejus Lugovojus)
-        for lt in latin_full:
-            if lt.given is None:
-                base = _baltic_base(lt.text)
-                if len(_skeleton(base)) >= 2:
-                    lt.sounds, lt.skel = base, _skeleton(base)
-                    lt.feminine = bool(_FEMININE.search(base))
-    if len(full) >= 3:
-        cands = [i for i in full[1:] if toks[i].given is None and _PATRONYMIC.search(toks[i].sounds)]
-        if cands:
+        tok = _Tok(t, info.sounds, info.skel, info.given, info.initial, False, info.feminine, info.latin)
+        if (i > 0 and "-" in parts[i - 1]) or (i + 1 < n and "-" in parts[i + 1]):
+            tok.hyphen = True
+        toks.append(tok)
+        patr.append(info.patronymic_like)
+        if info.baltic or info.baltic_surname:
+            baltic = True
+    if baltic:
+        latin_full = [(k, t) for k, t in enumerate(toks) if t.latin and not t.initial]
+        if len(latin_full) >= 2 and all(t.text.endswith("s") for _, t in latin_full):
+            # Latvian/Lithuanian endings on every token (Marats Safins, Borisas Gromovas, Andrejus Lugovojus)
+            for k, lt in latin_full:
+                if lt.given is None:
+                    base = _baltic_base(lt.text)
+                    if len(_skeleton(base)) >= 2:
+                        lt.sounds, lt.skel = base, _skeleton(base)
+                        lt.feminine = bool(_FEMININE.search(base))
+                        patr[k] = _PATRONYMIC.search(base) is not None
+    if len(toks) >= 3:
+        full = [i for i, t in enumerate(toks) if not t.initial]
+        if len(full) >= 3:
+            cands = [i for i in full[1:] if patr[i]]
+            if cands:
 
-            def score(i: int) -> tuple[int, int]:
-                prev_given = toks[i - 1].given is not None and not toks[i - 1].initial
-                return (2 * prev_given + (i == full[1]), -i)
+                def score(i: int) -> tuple[int, int]:
+                    prev_given = toks[i - 1].given is not None and not toks[i - 1].initial
+                    return (2 * prev_given + (i == full[1]), -i)
 
-            pick = max(cands, key=score)
-            toks[pick].patronymic = True
-            toks[pick].feminine = False
+                pick = max(cands, key=score) if len(cands) > 1 else cands[0]
+                toks[pick].patronymic = True
+                toks[pick].feminine = False
     return toks
 
 
