@@ -49,6 +49,20 @@ def test_explain_names_aligned_syllables() -> None:
     assert "sung ~ 성" in text
 
 
+def test_spellings_of_one_given_syllable_share_the_key() -> None:
+    # back / baek / paik / paek all write 백; the key is for blocking, so they must share it.
+    keys = {normkit.name_key(f"Ahn Gyu-{s}") for s in ("back", "baek", "paik", "paek", "baik")}
+    assert keys == {normkit.name_key("안규백")}
+
+
+def test_n_and_ng_between_romanisations_stay_distinct() -> None:
+    m = korean.match("Cho Hyung", "Cho Hyun")
+    assert not m.same
+    assert any("final" in r for r in m.reasons), m.reasons
+    # Against Hangul the dropped g is a misspelling the Hangul vouches for.
+    assert korean.match("Kim Hyun-woo", "김현우").same
+
+
 def test_initial_sound_rule_is_named() -> None:
     m = korean.match("리용호", "이용호")
     assert m.same

@@ -140,6 +140,8 @@ def _hangul_syl(ch: str) -> _Syl:
 
 
 _ATTESTED_COST = 0.5
+# A spelling's entry: (rank in the table, options, cheapest cost, cheapest jamo, options against Hangul).
+_Entry = tuple[int, Opts, float, int, Opts]
 
 
 class _SylTable:
@@ -147,11 +149,27 @@ class _SylTable:
     into initial + vowel + final spellings of ``jamo_spellings.tsv`` and merges the options of
     every split (memoised per spelling; nothing is enumerated up front)."""
 
-    __slots__ = ("_cache", "_class_pen", "_fin", "_given", "_ini", "_maxi", "_maxv", "_vow", "maxlen")
+    __slots__ = (
+        "_cache",
+        "_class_pen",
+        "_fin",
+        "_given",
+        "_ini",
+        "_maxi",
+        "_maxv",
+        "_rime",
+        "_vow",
+        "maxlen",
+    )
 
-    def __init__(self, parts: dict[str, dict[str, Opts]], vs_hangul: dict[str, dict[str, Opts]]) -> None:
+    def __init__(
+        self,
+        parts: dict[str, dict[str, Opts]],
+        vs_hangul: dict[str, dict[str, Opts]],
+        rimes: dict[str, tuple[int, int, float]],
+    ) -> None:
         # Spelling -> (insertion rank, options, cheapest cost, cheapest jamo, options against Hangul).
-        def prep(d: dict[str, Opts], h: dict[str, Opts]) -> dict[str, tuple[int, Opts, float, int, Opts]]:
+        def prep(d: dict[str, Opts], h: dict[str, Opts]) -> dict[str, _Entry]:
             out = {}
             for k, (sp, o) in enumerate(d.items()):
                 ho = dict(o)
@@ -170,6 +188,12 @@ class _SylTable:
             default=0,
         )
         self.maxlen = longest + max(map(len, self._fin), default=0)
+        # A rime (vowel and final spelt together, "ack" for ㅐㄱ): its cost is shared by both.
+        self._rime: dict[str, tuple[_Entry, _Entry]] = {}
+        for k, (sp, (v, f, c)) in enumerate(rimes.items()):
+            half = c / 2
+            self._rime[sp] = ((k, {v: half}, half, v, {v: half}), (0, {f: half}, half, f, {f: half}))
+            self.maxlen = max(self.maxlen, self._maxi + len(sp))
         self._cache: dict[str, _Syl | None] = {}
         self._class_pen: dict[str, float] = {}
         self._given: dict[str, float] = {}
@@ -189,7 +213,7 @@ class _SylTable:
         return sy
 
     def _build(self, text: str) -> _Syl | None:
-        splits: list[tuple[int, int, str, str, str]] = []
+        splits: list[tuple[int, int, str, str, str, _Entry, _Entry, _Entry]] = []
         ini, vow, fin = self._ini, self._vow, self._fin
         n = len(text)
         for a in range(min(n, self._maxi) + 1):
@@ -203,11 +227,15 @@ class _SylTable:
                 if ev is None or (si.endswith("h") and sv.startswith("h")):
                     continue
                 sf = text[b:]
-                if sf in fin:
-                    splits.append((ei[0], ev[0], si, sv, sf))
+                ef = fin.get(sf)
+                if ef is not None:
+                    splits.append((ei[0], ev[0], si, sv, sf, ei, ev, ef))
+            rime = self._rime.get(text[a:])
+            if rime is not None:
+                splits.append((ei[0], len(vow) + rime[0][0], si, text[a:], "", ei, *rime))
         if not splits:
             return None
-        splits.sort()
+        splits.sort(key=lambda x: (x[0], x[1]))
         io: Opts = {}
         vo: Opts = {}
         fo: Opts = {}
@@ -217,8 +245,7 @@ class _SylTable:
         cost = _INF
         cls = ""
         jamo = (0, 0, 0)
-        for _, _, si, sv, sf in splits:
-            ei, ev, ef = ini[si], vow[sv], fin[sf]
+        for *_, ei, ev, ef in splits:
             for mine, new in (
                 (io, ei[1]),
                 (vo, ev[1]),
@@ -289,14 +316,19 @@ def _load_rules() -> _Rules:
         s: {"initial": {}, "vowel": {}, "final": {}} for s in ("lat", "cyr")
     }
     index = {"initial": _I, "vowel": _V, "final": _F}
+    rimes: dict[str, dict[str, tuple[int, int, float]]] = {"lat": {}, "cyr": {}}
     for row in t:
         pos, sp, jamo, cost = row["position"], row["spelling"], row["jamo"], float(row["cost"])
+        if pos == "rime":  # vowel and final written together: jamo is the vowel then the final
+            for script in ("cyr",) if row["script"] == "cyr" else ("lat", "cyr"):
+                rimes[script][sp] = (_V[jamo[0]], _F[jamo[1:]], cost)
+            continue
         j = index[pos][jamo]
         target = vs_hangul if row["script"] == "hangul" else parts
         for script in ("cyr",) if row["script"] == "cyr" else ("lat", "cyr"):
             d = target[script][pos].setdefault(sp, {})
             d[j] = min(d.get(j, _INF), cost)
-    syl = {script: _SylTable(p, vs_hangul[script]) for script, p in parts.items()}
+    syl = {script: _SylTable(p, vs_hangul[script], rimes[script]) for script, p in parts.items()}
     maxlen = max(tb.maxlen for tb in syl.values())
     ct = load("korean", "cyrillic.tsv", columns=("cyrillic", "latin", "note"))
     cyr = sorted(((r["cyrillic"], r["latin"]) for r in ct), key=lambda x: -len(x[0]))
