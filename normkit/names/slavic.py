@@ -37,6 +37,7 @@ import itertools
 import re
 import unicodedata
 import warnings
+from typing import NamedTuple
 
 import regex
 
@@ -295,15 +296,16 @@ def _read_token(tok: str, trads: frozenset[str]) -> str:
     by_first = reader.by_first
     # the steps whose first letter the token has, in the reader's order (later steps never write
     # lower-case letters, so no other step can apply)
-    found = [i for c in set(s) if c in by_first for i in by_first[c]]
-    if found:
-        found.sort()
+    if not reader.firsts.isdisjoint(s):
+        found = sorted([i for c in set(s) if c in by_first for i in by_first[c]])
         steps = reader.steps
         for i in found:
             _, spelling, pat, sound = steps[i]
             if spelling in s:
                 s = s.replace(spelling, sound) if pat is None else pat.sub(sound, s)
     s = s.translate(reader.trans)
+    if s.isascii() and s.isalpha() and s.isupper():  # A-Z only: nothing for _NON_PHONEME to remove
+        return s
     return _NON_PHONEME.sub("", s)
 
 
@@ -400,10 +402,15 @@ def _lev(a: str, b: str, limit: int = 1 << 30) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
-        low = i
+        low = left = i
         for j, cb in enumerate(b, 1):
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            v = prev[j - 1] if ca == cb else prev[j - 1] + 1
+            if prev[j] + 1 < v:
+                v = prev[j] + 1
+            if left + 1 < v:
+                v = left + 1
             cur.append(v)
+            left = v
             if v < low:
                 low = v
         if low > limit:  # the rows' minima never fall
@@ -518,10 +525,16 @@ def _lookup_given(snd: str, sk: str) -> _GivenForm | None:
     hit = _given_exact().get((sk, sig))
     if hit is not None:
         return hit
-    limit = 1 if len(sig) <= 6 else 2
-    # distances above the limit count as limit + 1: the first closest form within the limit still wins
-    best = min(cands, key=lambda c: _lev(sig, c.signature, limit))
-    return best if _lev(sig, best.signature, limit) <= limit else None
+    # the first of the closest forms, if it is within the limit
+    best: _GivenForm | None = None
+    dist = (1 if len(sig) <= 6 else 2) + 1
+    for c in cands:
+        d = _lev(sig, c.signature, dist - 1)
+        if d < dist:
+            best, dist = c, d
+            if d == 0:
+                break
+    return best
 
 
 _BALTIC_SURNAME_TEXT = re.compile(r"(?:ov|ev|in|yn|sk|ck)(?:s|as|is|us)$")
@@ -626,8 +639,7 @@ def _lookup_given_any(text: str, sounds: str, skel: str, latin: bool) -> _GivenF
     return None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _TokInfo:
+class _TokInfo(NamedTuple):  # a tuple: built for every new token, cheaper than a frozen dataclass
     sounds: str
     skel: str
     given: _GivenForm | None
