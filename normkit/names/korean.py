@@ -769,14 +769,29 @@ def _orders(p: _Parsed) -> list[tuple[float, list[int], int]]:
     return p.orders
 
 
+def _comma_flipped(p: _Parsed) -> bool:
+    """A comma form whose words before the comma are no surname and after it one surname word."""
+    words, c = p.words, p.comma
+    if len(words) - c != 1:
+        return False
+    head: tuple[_Syl, ...] = tuple(sy for w in words[:c] for sy in w[0][1])
+    head_text = "".join(p.texts[:c])
+    if _surname_score(head, head_text, p.script) > -_INF:
+        return False
+    return _surname_score(words[c][0][1], p.texts[c], p.script) > -_INF
+
+
 def _compute_orders(p: _Parsed) -> list[tuple[float, list[int], int]]:
     words = p.words
     orders: list[tuple[float, list[int], int]] = []  # (cost, word order, surname words)
     nw = len(words)
     if p.comma:
-        orders.append((0.0, list(range(nw)), p.comma))
+        c_comma, c_flip = 0.0, 1.0
+        if p.comma < nw and _comma_flipped(p):
+            c_comma, c_flip = 1.0, 0.0  # "Han Woong, Yeom": the given name before the comma
+        orders.append((c_comma, list(range(nw)), p.comma))
         if p.comma < nw:
-            orders.append((1.0, list(range(p.comma, nw)) + list(range(p.comma)), nw - p.comma))
+            orders.append((c_flip, list(range(p.comma, nw)) + list(range(p.comma)), nw - p.comma))
     elif nw == 1:
         orders.append((0.0, [0], 1))
     else:
