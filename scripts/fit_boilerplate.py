@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from normkit.boilerplate import section_ends  # noqa: E402
-from normkit.boilerplate_features import (  # noqa: E402
+from normkit.boilerplate import section_ends
+from normkit.boilerplate_features import (
     best_span,
     context_features,
     detect_language,
