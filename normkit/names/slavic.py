@@ -605,13 +605,35 @@ def _strip_endings(text: str, snd: str) -> str:
     return snd
 
 
+def _literals(pattern: str) -> tuple[str, ...] | None:
+    """The alternatives of a pattern that is only plain letters joined by ``|`` (None otherwise)."""
+    parts = pattern.split("|")
+    return tuple(parts) if all(p and re.escape(p) == p for p in parts) else None
+
+
+# the triggers of _ALT_TRADITIONS with their plain-letter alternatives (tested with ``in``, no regex)
+_ALT_TRIGGERS = tuple((trigger, _literals(trigger.pattern), trads) for trigger, trads in _ALT_TRADITIONS)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _alt_traditions_of(text: str, latin: bool) -> tuple[frozenset[str], ...]:
+    """The other traditions worth reading a token in (_ALT_TRADITIONS whose letters it has; for a
+    Cyrillic token only the Belarusian reading)."""
+    out = []
+    for trigger, literals, trads in _ALT_TRIGGERS if latin else _ALT_TRIGGERS[2:3]:
+        if literals is not None:
+            if any(x in text for x in literals):
+                out.append(trads)
+        elif trigger.search(text) is not None:
+            out.append(trads)
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _alt_skeletons(text: str, latin: bool) -> tuple[tuple[str, str], ...]:
     """(skeleton, tradition) of the other readings of one token."""
     out: dict[str, str] = {}
-    for trigger, trads in _ALT_TRADITIONS if latin else _ALT_TRADITIONS[2:3]:
-        if trigger.search(text) is None:
-            continue
+    for trads in _alt_traditions_of(text, latin):
         sk = _skeleton(_strip_endings(text, _read_token(text, trads)))
         if sk:
             out.setdefault(sk, next(iter(trads)))
@@ -627,9 +649,7 @@ def _lookup_given_any(text: str, sounds: str, skel: str, latin: bool) -> _GivenF
     g = _lookup_given(sounds, skel)
     if g is not None or not latin or len(skel) > min(7, _given_max_skeleton()) or _SURNAME_END.search(sounds):
         return g
-    for trigger, trads in _ALT_TRADITIONS:
-        if trigger.search(text) is None:
-            continue
+    for trads in _alt_traditions_of(text, True):
         snd = _read_token(text, trads)
         sk = _skeleton(snd)
         if sk in _given_index():
