@@ -74,6 +74,11 @@ def test_claim_separates_korean_from_other_names() -> None:
         assert korean.claim(name) >= 0.5, name
     for name in ("Kim Kardashian", "Andrey Artemenko", "Radmila Šekerinska", "Радмила Шекеринска"):
         assert korean.claim(name) < 0.2, name
+    # Slavic endings are turned away before any lattice work; Korean -uk/-suk are not.
+    for name in ("Иван Петров", "Ольга Ивановна", "Jan Kowalski", "Petro Shevchenko"):
+        assert korean.claim(name) == 0.0, name
+    for name in ("Ким Гук", "Ли Сук", "Kim Suk"):
+        assert korean.claim(name) >= 0.5, name
     assert normkit.names.origin("Kim Kardashian") != "korean"
     # A pinyin name is never Korean, but plausible enough to compare with its Hangul transcription.
     assert korean.claim("Xi Jinping") < 0.3

@@ -448,6 +448,11 @@ _MR_MARKS = regex.compile(
     r"(?i)[ŏ]|[ou]\u0306|[ou]['’ʼ`]|(?<=[bcdfghjklmnpqrstvwxz])ŭ|(?<![\p{L}])ŭ(?:n|m|l|ng|i)?(?![\p{L}])"
 )
 _SEPARATORS = regex.compile(r"[^a-z'\-]+")
+# Cheap early exits before any lattice work: Slavic surname and patronymic endings that no
+# Korean syllable sequence ends with (-ov/-ev, -ovich, -ovna, -sky/-ska, -enko, -czyk, -wicz;
+# not -uk: Гук, Сук are Korean).
+_SLAVIC_CYR = regex.compile(r"(?i)(?:ов|ев|ёв|ович|евич|овна|евна|ский|ская|цкий|цкая|енко)(?!\p{L})")
+_SLAVIC_LAT = regex.compile(r"(?:sk[iyae]|ck[iya]|enko|czyk|wicz|ovich|evich)(?![a-z])")
 
 
 def _fold_latin(text: str) -> str:
@@ -627,6 +632,8 @@ def _parse_uncached(name: str) -> _Parsed:
             hwords: tuple[tuple[Seg, ...], ...] = tuple(((0.0, (sy,)),) for sy in syls)
             return _Parsed("hangul", hwords, 0, bool(syls))
         if _CYR_RE.search(text):
+            if _SLAVIC_CYR.search(text):
+                return _Parsed("cyr", (), 0, False)
             script = "cyr"
             text = cyrillic(text)
     comma = 0
@@ -636,6 +643,8 @@ def _parse_uncached(name: str) -> _Parsed:
         text = head + " " + tail
     folded = _fold_latin(text) if script == "lat" else _SEPARATORS.sub(" ", text)
     if "v" in folded or "x" in folded or "q" in folded:  # letters no romanisation of Korean uses
+        return _Parsed(script, (), 0, False)
+    if script == "lat" and _SLAVIC_LAT.search(folded):
         return _Parsed(script, (), 0, False)
     words: list[tuple[Seg, ...]] = []
     ok = True
