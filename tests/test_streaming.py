@@ -339,3 +339,21 @@ def test_apply_helper_agrees_with_difflib() -> None:
     a, b = "a\nb\nc\n", "a\nB\nc\nd"
     diff = "".join(difflib.unified_diff(a.splitlines(True), b.splitlines(True), "f", "f"))
     assert _apply(a, diff.replace("d", "d\n\\ No newline at end of file\n", 1)) == b
+
+
+def test_cli_streaming_leaves_clean_and_read_only_files_alone(
+    tmp_path: Path, small_chunks: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean = tmp_path / "clean.txt"
+    clean.write_text(whole(_sample(), DEFAULT), encoding="utf-8", newline="")
+    before = clean.stat()
+    assert cli.main(["clean", "--isolated", str(clean)]) == 0
+    assert clean.stat().st_mtime_ns == before.st_mtime_ns
+    assert clean.stat().st_ino == before.st_ino  # not even rewritten
+    locked = tmp_path / "locked.txt"
+    locked.write_text(_sample(), encoding="utf-8", newline="")
+    locked.chmod(0o444)
+    assert cli.main(["clean", "--isolated", str(locked)]) == 2
+    assert "read-only file; left unchanged" in capsys.readouterr().err
+    assert locked.read_text(encoding="utf-8") == _sample()
+    assert not [f for f in os.listdir(tmp_path) if f.endswith(".normkit-tmp")]
