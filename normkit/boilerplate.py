@@ -325,11 +325,6 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _dot(w: Sequence[float], x: Sequence[float]) -> float:
-    total: float = sum(map(operator.mul, w, x))
-    return total
-
-
 @dataclasses.dataclass
 class _Scored:
     p: list[float]
@@ -344,26 +339,45 @@ def section_ends(lines: Sequence[str], hits: Sequence[Sequence[Rule]] | None = N
     return [any(r.kind == "section-end" and not r.user for r in h) for h in hits]
 
 
+#: Features before this index do not depend on the line's position or duplicates: the
+#: partial dot products over them are computed once per distinct line (same order of
+#: additions as a full dot product, so the scores are bit for bit the same).
+_FIXED = FEATURES.index("dup")
+
+
 def _classify(
-    lines: Sequence[str], profile: str, cache: _Cache, ends: Sequence[bool]
+    lines: Sequence[str], profile: str, cache: _Cache, ends: Sequence[bool], evidence: bool = True
 ) -> tuple[_Scored, list[list[float]], list[int]]:
     m = _model.MODELS[profile]
     own = line_features(lines, cache.lang, cache.features)
-    b1 = m["b1"]
-    p1 = [_sigmoid(_dot(b1, f)) for f in own]
+    b1, b2 = m["b1"], m["b2"]
+    k = _FIXED
+    b1_tail, b2_tail = b1[k:], b2[k:]
+    prefix = cache.prefix
     wcache = cache.weights
+    mul = operator.mul
+    sig = _sigmoid
+    pre2: list[float] = []
+    p1: list[float] = []
     weights: list[int] = []
-    for line in lines:
+    for line, f in zip(lines, own, strict=True):
+        pr = prefix.get(line)
+        if pr is None:
+            head = f[:k]
+            pr = prefix[line] = (sum(map(mul, b1, head)), sum(map(mul, b2, head)))
+        pre2.append(pr[1])
+        p1.append(sig(sum(map(mul, b1_tail, f[k:]), pr[0])))
         w = wcache.get(line)
         if w is None:
             w = wcache[line] = word_weight(line)
         weights.append(w)
     ctx = context_features(p1, lines, own, ends)
     spf = span_features(p1, weights, m["th1"][0])
-    b2 = m["b2"]
-    xs = [f + c[1:] + s for f, c, s in zip(own, ctx, spf, strict=True)]
-    z2 = [_dot(b2, x) for x in xs]
-    return _Scored([_sigmoid(z) for z in z2], z2, xs), own, weights
+    z2 = [
+        sum(map(mul, b2_tail, f[k:] + c[1:] + s), p0) for p0, f, c, s in zip(pre2, own, ctx, spf, strict=True)
+    ]
+    xs = [f + c[1:] + s for f, c, s in zip(own, ctx, spf, strict=True)] if evidence else []
+    return _Scored([sig(z) for z in z2], z2, xs), own, weights
 
 
 _TAGS: dict[str, str] = {
@@ -433,6 +447,8 @@ class _Cache:
     lang: str = ""
     features: dict[str, list[float]] = dataclasses.field(default_factory=dict)
     weights: dict[str, int] = dataclasses.field(default_factory=dict)
+    # line -> first- and second-stage dot products over its position-free features
+    prefix: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
 
 
 def _decide(
@@ -454,7 +470,8 @@ def _decide(
     if cache.lang != lang or not cache.features:  # features depend on the language's stopwords
         cache.lang = lang
         cache.features.clear()
-    scored, own, weights = _classify(lines, profile, cache, section_ends(lines, hits))
+        cache.prefix.clear()
+    scored, own, weights = _classify(lines, profile, cache, section_ends(lines, hits), evidence)
     m = _model.MODELS[profile]
     th_span, lo, hi, long_words, lo_long = m["decision"]
     a, b = best_span(scored.p, weights, th_span)
