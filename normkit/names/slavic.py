@@ -189,6 +189,12 @@ def _single_letters() -> dict[int, str]:
 
 
 @functools.cache
+def _context_pattern(spelling: str, context: str) -> re.Pattern[str]:
+    """The regex of a contextual row (built once, shared by the readers of every tradition set)."""
+    return re.compile(re.escape(spelling) + "(?:" + "|".join(_ctx_parts(context)) + ")")
+
+
+@functools.cache
 def _reader(trads: frozenset[str]) -> _Reader:
     """The Latin reader for a set of traditions: a regex of the multi-letter and
     contextual rows plus a translation table for single letters."""
@@ -209,9 +215,7 @@ def _reader(trads: frozenset[str]) -> _Reader:
         if not context:
             steps.append((-len(spelling), 1, spelling, None, r.sound))
             continue
-        look = "|".join(_ctx_parts(context))
-        pat = re.compile(re.escape(spelling) + "(?:" + look + ")")
-        steps.append((-len(spelling), 0, spelling, pat, r.sound))
+        steps.append((-len(spelling), 0, spelling, _context_pattern(spelling, context), r.sound))
     steps.sort(key=lambda x: (x[0], x[1], x[2]))
     ordered = tuple((st[2][0], st[2], st[3], st[4]) for st in steps)
     by_first: dict[str, list[int]] = {}
