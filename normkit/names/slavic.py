@@ -718,7 +718,10 @@ def _parse(name: str) -> tuple[_Tok, ...]:
     if toks is None:
         toks = tuple(_parse_uncached(name))
         if len(_parse_cache) >= _PARSE_CACHE_SIZE:
-            del _parse_cache[next(iter(_parse_cache))]
+            try:
+                del _parse_cache[next(iter(_parse_cache))]  # the oldest name
+            except (KeyError, RuntimeError, StopIteration):  # another thread changed the cache meanwhile
+                _parse_cache.clear()
         _parse_cache[name] = toks
     return toks
 
