@@ -21,6 +21,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 import regex
@@ -101,7 +102,13 @@ def detect_language(lines: Sequence[str]) -> str:
                 break
     if not sample:
         sample = list(lines[:50])
-    text = "\n".join(sample).lower()
+    # later rounds of one document usually keep the same sample: decide once per sample
+    return _detect_sample("\n".join(sample))
+
+
+@functools.lru_cache(maxsize=256)
+def _detect_sample(sample: str) -> str:
+    text = sample.lower()
     if _HANGUL_OR_CJK_DOC.search(text):
         n = max(1, len(_CJK.findall(text)))
         if n * 4 > len(text) * 0.5:  # mostly unspaced script
@@ -115,14 +122,12 @@ def detect_language(lines: Sequence[str]) -> str:
     words = _WORD.findall(text)
     if not words:
         return ""
-    counts: dict[str, int] = {}
-    for w in words:
-        counts[w] = counts.get(w, 0) + 1
+    counts = Counter(words)
     best, best_hits = "", 0
     for lang, stops in sorted(stopwords().items()):
         if lang in _UNSPACED:
             continue
-        hits = sum(counts[w] for w in stops if w in counts)
+        hits = sum([c for w, c in counts.items() if w in stops])
         if hits > best_hits:
             best, best_hits = lang, hits
     if best_hits < max(3, 0.08 * len(words)):
@@ -190,8 +195,14 @@ _DATE = re.compile(
     r"\b(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}年|\d{1,2}月\d{1,2}日)"
     r"|\b\d{1,2}\s?[^\W\d_]{3,9}\.?,?\s\d{4}\b|\b[^\W\d_]{3,9}\.?\s\d{1,2},\s\d{4}\b"
 )
+# Necessary for a _DATE match (each alternative holds four digits in a row, a digit-separator-digit
+# run or 月): a cheap test that spares the slow pattern most lines with digits.
+_DATE_HINT = re.compile(r"\d{4}|\d[-./]\d|月")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _PRICE = re.compile(r"[$€£¥₩₽₹]\s?\d|\d\s?(?:[$€£¥₩₽₹]|USD|EUR|грн|руб|zł|Kč|kr)\b")
+# Necessary for a _PRICE match: a currency sign or one of its currency words.
+_PRICE_CHARS = frozenset("$€£¥₩₽₹")
+_PRICE_WORDS = ("USD", "EUR", "грн", "руб", "zł", "Kč", "kr")
 _DIGIT = re.compile(r"\d")
 _SYMBOL = re.compile(r"[^\w\s]")
 _TABLE = re.compile(r"\S {3,}\S")
@@ -251,15 +262,9 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
     elif text[0].isalnum() and _NUMBERED.match(text):
         f[16] = 1.0
     # case shape, for cased scripts only
-    cased = 0
-    caps = 0
-    for tok in tokens[:12]:
-        c = tok[0]
-        if c.isupper():
-            cased += 1
-            caps += 1
-        elif c.islower():
-            cased += 1
+    firsts = [tok[0] for tok in tokens[:12]]
+    caps = sum(map(str.isupper, firsts))
+    cased = caps + sum(map(str.islower, firsts))  # no character is both
     if cased:
         if text[0].isupper() or (not text[0].isalpha() and caps and tokens[0][0] != text[0]):
             f[17] = 1.0
@@ -267,9 +272,10 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
             f[18] = caps / cased
         if length >= 4 and text.isupper():
             f[19] = 1.0
-    has_digit = not text.isalpha() and _DIGIT.search(text) is not None
+    ndigits = 0 if text.isalpha() else len(_DIGIT.findall(text))
+    has_digit = ndigits > 0
     if has_digit:
-        f[20] = len(_DIGIT.findall(text)) / len(text)
+        f[20] = ndigits / len(text)
     f[21] = len(_SYMBOL.findall(text)) / len(text)
     if lang:
         if lang in _UNSPACED:
@@ -298,11 +304,13 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
     if not _SEP_CHARS.isdisjoint(text) and _SEP.search(text):
         f[27] = 1.0
     if has_digit:
-        if _DATE.search(text):
+        if _DATE_HINT.search(text) and _DATE.search(text):
             f[28] = 1.0
         if ":" in text and _TIME.search(text):
             f[29] = 1.0
-        if _PRICE.search(text):
+        if (not _PRICE_CHARS.isdisjoint(text) or any(w in text for w in _PRICE_WORDS)) and _PRICE.search(
+            text
+        ):
             f[30] = 1.0
     if "©" in text or "(c)" in text or "(C)" in text:
         f[31] = 1.0
@@ -330,9 +338,7 @@ def line_features(
     if lang is None:
         lang = detect_language(lines)
     stops = stopwords().get(lang, frozenset()) if lang else frozenset()
-    counts: dict[str, int] = {}
-    for line in lines:
-        counts[line] = counts.get(line, 0) + 1
+    counts = Counter(lines)
     if cache is None:
         cache = {}
     n = len(lines)
