@@ -83,3 +83,16 @@ def test_alt_triggers_read_as_their_regex() -> None:
     for w in words:
         want = tuple(t for trig, t in slavic._ALT_TRADITIONS if trig.search(w))
         assert slavic._alt_traditions_of(w, True) == want
+
+
+@given(st.text(alphabet="acdeiknosuvy", max_size=10))
+def test_baltic_endings_are_the_ending_regex(word: str) -> None:
+    want = re.search(r"(?:ov|ev|in|yn|sk|ck)(?:s|as|is|us)$", word) is not None
+    assert word.endswith(slavic._BALTIC_SURNAME_ENDS) == want
+    assert word.endswith("s") == (slavic._BALTIC_TEXT.search(word) is not None)
+
+
+@given(st.text(alphabet="AEIJOUVNCČŠ", max_size=10))
+def test_patronymic_is_long_patronymic_or_ich(snd: str) -> None:
+    fused = slavic._PATRONYMIC_LONG.search(snd) is not None or snd.endswith(("IČ", "IŠ"))
+    assert fused == (slavic._PATRONYMIC.search(snd) is not None)

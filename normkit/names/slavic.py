@@ -541,7 +541,10 @@ def _lookup_given(snd: str, sk: str) -> _GivenForm | None:
     return best
 
 
-_BALTIC_SURNAME_TEXT = re.compile(r"(?:ov|ev|in|yn|sk|ck)(?:s|as|is|us)$")
+# Latvian/Lithuanian surname endings (-ovs, -ovas, -inis, -skis ...)
+_BALTIC_SURNAME_ENDS = tuple(
+    a + b for a in ("ov", "ev", "in", "yn", "sk", "ck") for b in ("s", "as", "is", "us")
+)
 _BALTIC_TEXT = re.compile(r"(?:ijus|jus|ijs|as|is|us|ys|es|s)$")
 
 
@@ -689,16 +692,18 @@ def _token(t: str, trads: frozenset[str]) -> _TokInfo | None:
     if len(t) == 1:
         return _TokInfo(snd, sk, None, False, latin, True)
     given: _GivenForm | None = None
-    if sk and not czech_fem and not _PATRONYMIC_LONG.search(snd):
+    long_patronymic = _PATRONYMIC_LONG.search(snd) is not None
+    if sk and not czech_fem and not long_patronymic:
         given = _lookup_given_any(t, snd, sk, latin)
-        if given is None and latin and len(t) > 4 and _BALTIC_TEXT.search(t):
+        if given is None and latin and len(t) > 4 and t.endswith("s"):  # every _BALTIC_TEXT ending
             base = _baltic_base(t)
             given = _lookup_given(base, _skeleton(base))
             if given is not None:
                 return _TokInfo(snd, sk, given, False, latin, False, True)
     feminine = given is None and bool(sk) and (czech_fem or bool(_FEMININE.search(snd)))
-    baltic_surname = given is None and _BALTIC_SURNAME_TEXT.search(t) is not None
-    patronymic_like = given is None and _PATRONYMIC.search(snd) is not None
+    baltic_surname = given is None and t.endswith(_BALTIC_SURNAME_ENDS)
+    # _PATRONYMIC is _PATRONYMIC_LONG or a final IČ/IŠ
+    patronymic_like = given is None and (long_patronymic or snd.endswith(("IČ", "IŠ")))
     return _TokInfo(snd, sk, given, feminine, latin, False, False, baltic_surname, patronymic_like)
 
 
