@@ -333,8 +333,16 @@ def _read(low: str, trads: frozenset[str] | None = None) -> list[tuple[str, str]
     return out
 
 
+_RUN = re.compile(r"(.)\1", re.DOTALL)
+_RUN_NOT_DOT = re.compile(r"([^.])\1")
+
+
 def _collapse(s: str, drop: str = "") -> str:
     """``s`` with every run of one character written once and the character ``drop`` left out."""
+    if drop == "." and _RUN_NOT_DOT.search(s) is None:  # no run to collapse but the dropped dots
+        return s.replace(".", "")
+    if not drop and _RUN.search(s) is None:
+        return s
     out: list[str] = []
     prev = ""
     for c in s:
