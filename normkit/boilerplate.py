@@ -46,6 +46,8 @@ from normkit.boilerplate_features import (
     context_features,
     detect_language,
     line_features,
+    position_tails,
+    shape_rows,
     span_features,
     word_weight,
 )
@@ -349,7 +351,8 @@ def _classify(
     lines: Sequence[str], profile: str, cache: _Cache, ends: Sequence[bool], evidence: bool = True
 ) -> tuple[_Scored, list[list[float]], list[int]]:
     m = _model.MODELS[profile]
-    own = line_features(lines, cache.lang, cache.features)
+    shapes = shape_rows(lines, cache.lang, cache.features)
+    tails = position_tails(lines, shapes)
     b1, b2 = m["b1"], m["b2"]
     k = _FIXED
     b1_tail, b2_tail = b1[k:], b2[k:]
@@ -360,23 +363,28 @@ def _classify(
     pre2: list[float] = []
     p1: list[float] = []
     weights: list[int] = []
-    for line, f in zip(lines, own, strict=True):
+    for line, f, t in zip(lines, shapes, tails, strict=True):
         pr = prefix.get(line)
         if pr is None:
             head = f[:k]
             pr = prefix[line] = (sum(map(mul, b1, head)), sum(map(mul, b2, head)))
         pre2.append(pr[1])
-        p1.append(sig(sum(map(mul, b1_tail, f[k:]), pr[0])))
+        p1.append(sig(sum(map(mul, b1_tail, t), pr[0])))
         w = wcache.get(line)
         if w is None:
             w = wcache[line] = word_weight(line)
         weights.append(w)
-    ctx = context_features(p1, lines, own, ends)
+    # context features read only position-free own features: the shared shape rows serve
+    ctx = context_features(p1, lines, shapes, ends)
     spf = span_features(p1, weights, m["th1"][0])
     z2 = [
-        sum(map(mul, b2_tail, f[k:] + c[1:] + s), p0) for p0, f, c, s in zip(pre2, own, ctx, spf, strict=True)
+        sum(map(mul, b2_tail, t + c[1:] + s), p0) for p0, t, c, s in zip(pre2, tails, ctx, spf, strict=True)
     ]
-    xs = [f + c[1:] + s for f, c, s in zip(own, ctx, spf, strict=True)] if evidence else []
+    own = shapes
+    xs: list[list[float]] = []
+    if evidence:
+        own = line_features(lines, cache.lang, cache.features)
+        xs = [f + c[1:] + s for f, c, s in zip(own, ctx, spf, strict=True)]
     return _Scored([sig(z) for z in z2], z2, xs), own, weights
 
 

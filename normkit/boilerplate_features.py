@@ -324,6 +324,7 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
 
 
 _DUP, _POS, _POS_HEAD, _POS_TAIL = (_F[k] for k in ("dup", "pos", "pos_head", "pos_tail"))
+assert (_POS, _POS_HEAD, _POS_TAIL) == (_DUP + 1, _DUP + 2, _DUP + 3)
 
 
 def line_features(
@@ -337,26 +338,48 @@ def line_features(
     """
     if lang is None:
         lang = detect_language(lines)
+    shapes = shape_rows(lines, lang, cache)
+    out: list[list[float]] = []
+    for base, tail in zip(shapes, position_tails(lines, shapes), strict=True):
+        f = base[:_DUP]
+        f.extend(tail)
+        out.append(f)
+    return out
+
+
+def shape_rows(
+    lines: Sequence[str], lang: str, cache: dict[str, list[float]] | None = None
+) -> list[list[float]]:
+    """Position-independent own features of each line (shared with ``cache``: do not modify)."""
     stops = stopwords().get(lang, frozenset()) if lang else frozenset()
-    counts = Counter(lines)
     if cache is None:
         cache = {}
+    out: list[list[float]] = []
+    for line in lines:
+        base = cache.get(line)
+        if base is None:
+            base = cache[line] = _shape(line, lang, stops)
+        out.append(base)
+    return out
+
+
+def position_tails(lines: Sequence[str], shapes: Sequence[Sequence[float]]) -> list[list[float]]:
+    """The features from ``dup`` to the end of each line's own vector: ``dup`` and the
+    position features filled in, the rest copied from ``shapes``."""
+    counts = Counter(lines)
     n = len(lines)
     last = max(1, n - 1)
     out: list[list[float]] = []
     for i, line in enumerate(lines):
-        base = cache.get(line)
-        if base is None:
-            base = cache[line] = _shape(line, lang, stops)
-        f = base.copy()
+        f = list(shapes[i][_DUP:])
         dup = counts[line]
         if dup > 1:
-            f[_DUP] = math.log1p(dup - 1) / 2.0
-        f[_POS] = i / last
+            f[0] = math.log1p(dup - 1) / 2.0
+        f[1] = i / last
         if i < 3:
-            f[_POS_HEAD] = 1.0
+            f[2] = 1.0
         if n - i <= 3:
-            f[_POS_TAIL] = 1.0
+            f[3] = 1.0
         out.append(f)
     return out
 
@@ -460,44 +483,42 @@ def context_features(
                 for j in range(i + 1, n):
                     after_end[j] = 1.0
                 break
-    out: list[list[float]] = []
-    for i, s in enumerate(scores):
-        w3 = win3[i]
-        before = mass[i] / total_mass
-        after = (total_mass - mass[i + 1]) / total_mass if mass[-1] else 0.0
-        lo, hi = max(0, i - 3), min(n, i + 4)
-        dp = i - last_prose[i] if last_prose[i] >= 0 else 0
-        dn = next_prose[i] - i if next_prose[i] >= 0 else 0
-        pb = math.log1p(dp) / 4 if dp else 1.5
-        pa = math.log1p(dn) / 4 if dn else 1.5
-        out.append(
-            [
-                1.0,
-                _logit(s) / 4,
-                scores[i - 1] if i > 0 else 0.0,
-                scores[i + 1] if i + 1 < n else 0.0,
-                w3,
-                win10[i],
-                win30[i],
-                doc,
-                before,
-                after,
-                1.0 if mass[i] == 0 else 0.0,
-                1.0 if mass[-1] and mass[i + 1] >= mass[-1] else 0.0,
-                (bl[hi] - bl[lo]) / (hi - lo),
-                s * w3,
-                max(scores[lo:hi]),
-                pb,
-                pa,
-                min(pb, pa),
-                s * after,
-                s * before,
-                short[i - 1] if i > 0 else 1.0,
-                short[i + 1] if i + 1 < n else 1.0,
-                after_end[i],
-            ]
-        )
-    return out
+    # column by column (the same arithmetic per value as a row-wise loop), rows zipped at the end
+    sc = list(scores)
+    rng = range(n)
+    los = [i - 3 if i > 3 else 0 for i in rng]
+    his = [i + 4 if i + 4 < n else n for i in rng]
+    lm = mass[-1]
+    before = [m / total_mass for m in mass[:-1]]
+    after = [(total_mass - m) / total_mass for m in mass[1:]] if lm else [0.0] * n
+    pbs = [math.log1p(i - k) / 4 if k >= 0 else 1.5 for i, k in enumerate(last_prose)]
+    pas = [math.log1p(k - i) / 4 if k >= 0 else 1.5 for i, k in enumerate(next_prose)]
+    cols: list[list[float]] = [
+        [1.0] * n,
+        [_logit(s) / 4 for s in sc],
+        [0.0, *sc[:-1]],
+        [*sc[1:], 0.0],
+        win3,
+        win10,
+        win30,
+        [doc] * n,
+        before,
+        after,
+        [1.0 if m == 0 else 0.0 for m in mass[:-1]],
+        [1.0 if lm and m >= lm else 0.0 for m in mass[1:]],
+        [(bl[hi] - bl[lo]) / (hi - lo) for lo, hi in zip(los, his, strict=True)],
+        [s * w for s, w in zip(sc, win3, strict=True)],
+        [max(sc[lo:hi]) for lo, hi in zip(los, his, strict=True)],
+        pbs,
+        pas,
+        [min(pb, pa) for pb, pa in zip(pbs, pas, strict=True)],
+        [s * a for s, a in zip(sc, after, strict=True)],
+        [s * b for s, b in zip(sc, before, strict=True)],
+        [1.0, *short[:-1]],
+        [*short[1:], 1.0],
+        after_end,
+    ]
+    return [list(row) for row in zip(*cols, strict=True)]
 
 
 # ---------------------------------------------------------------------------
