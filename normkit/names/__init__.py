@@ -51,14 +51,41 @@ OWN = 0.3
 PLAUSIBLE = 0.2
 
 
-def origin(name: str) -> str:
-    """The engine that claims ``name`` most surely (``generic`` if none claims
-    it at least at ``OWN``)."""
+# A claim this sure ends the search: no other engine is asked.
+STRONG = 0.85
+
+_HANGUL_FIRST = ("korean", "slavic", "generic")
+_OTHERS_FIRST = ("slavic", "korean", "generic")
+
+
+def _order(name: str) -> tuple[str, ...]:
+    """Engines in the order to ask: the likeliest and cheapest first."""
+    for ch in name:
+        if "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f":
+            return _HANGUL_FIRST
+    return _OTHERS_FIRST
+
+
+def _origin(name: str) -> tuple[str, float]:
     best, best_engine = 0.0, "generic"
-    for score, engine in _claims(name):
+    for engine in _order(name):
+        if engine not in ENGINES:
+            continue
+        score = float(_engine(engine).claim(name))
         if score > best:
             best, best_engine = score, engine
-    return best_engine if best >= OWN or best_engine == "generic" else "generic"
+        if best >= STRONG:
+            break
+    if best < OWN:
+        return "generic", best
+    return best_engine, best
+
+
+def origin(name: str) -> str:
+    """The engine that claims ``name`` most surely (``generic`` if none claims
+    it at least at ``OWN``). Engines are asked in order of likelihood and the
+    search stops at the first claim of at least ``STRONG``."""
+    return _origin(name)[0]
 
 
 def name_key(name: str) -> str:
@@ -75,6 +102,10 @@ def name_key(name: str) -> str:
 
 
 def _pick_engine(a: str, b: str) -> str:
+    ea = origin(a)
+    if ea == origin(b):
+        # Both owned by one engine (each claim >= OWN), or by none.
+        return ea
     ca, cb = dict((e, s) for s, e in _claims(a)), dict((e, s) for s, e in _claims(b))
     # The engine that best claims both: it must own one name (>= OWN) and
     # find the other plausible (>= PLAUSIBLE); otherwise the generic engine.
