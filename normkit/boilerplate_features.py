@@ -106,6 +106,17 @@ def detect_language(lines: Sequence[str]) -> str:
     return _detect_sample("\n".join(sample))
 
 
+@functools.cache
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """Stopword -> the spaced languages whose lists hold it."""
+    index: dict[str, list[str]] = {}
+    for lang, stops in stopwords().items():
+        if lang not in _UNSPACED:
+            for w in stops:
+                index.setdefault(w, []).append(lang)
+    return {w: tuple(langs) for w, langs in index.items()}
+
+
 @functools.lru_cache(maxsize=256)
 def _detect_sample(sample: str) -> str:
     text = sample.lower()
@@ -122,12 +133,14 @@ def _detect_sample(sample: str) -> str:
     words = _WORD.findall(text)
     if not words:
         return ""
-    counts = Counter(words)
+    index = _stopword_index()
+    per_lang: dict[str, int] = {}
+    for w, c in Counter(words).items():
+        for lang in index.get(w, ()):
+            per_lang[lang] = per_lang.get(lang, 0) + c
     best, best_hits = "", 0
-    for lang, stops in sorted(stopwords().items()):
-        if lang in _UNSPACED:
-            continue
-        hits = sum([c for w, c in counts.items() if w in stops])
+    for lang in sorted(stopwords()):  # the first language with the most hits wins ties
+        hits = per_lang.get(lang, 0)
         if hits > best_hits:
             best, best_hits = lang, hits
     if best_hits < max(3, 0.08 * len(words)):
