@@ -464,11 +464,12 @@ def _anchors(text: str, tokens: frozenset[str]) -> list[tuple[int, int]]:
             hi += 1
         chunk = text[lo:hi]
         lo = hi
-        for w in set(chunk.split()) - seen:
-            seen.add(w)
-            if w in tokens:
-                present.add(w)
-            else:
+        words = set(chunk.split()) - seen
+        seen |= words
+        present |= words & tokens
+        for w in words:
+            # an all-letter word is one token: found above or not listed
+            if not w.isalpha():
                 present.update(t for t in _LETTERS.findall(w) if t in tokens)
     if not present:
         return []
