@@ -20,8 +20,9 @@ step excepted, see below):
   by real text, exactly as in the whole document, and only the last chunk is
   treated as the end of the document (final newline, trailing blank lines).
 - A line longer than four chunks is cut at a *hard cut*: before a space
-  between two letters or digits, else between two letters that compose with
-  nothing (no combining mark, no Hangul jamo); only in a line that starts
+  between two letters or digits, else between two ASCII letters or digits
+  (never inside a combining sequence, a CRLF pair or a run of another
+  script, which folding reads as a whole); only in a line that starts
   like the lines above (not indented code) and has no backtick before the
   cut (no code span crosses it); failing all that, the chunk grows. The cleaned piece loses the
   line break the whitespace step's ``final_newline="ensure"`` adds to it.
@@ -48,7 +49,6 @@ import bisect
 import codecs
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -248,10 +248,10 @@ _PARAGRAPH_CUT = re.compile(r"\n[ \t\r]*\n(?=[!-~]|[^\W_])")
 _LINE_CUT = re.compile(r"\n(?=[!-~]|[^\W_])")
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 _SPACE_CUT = re.compile(r"(?<=[^\W_]) (?=[^\W_])")
-_LETTER_CUT = re.compile(r"(?<=[^\W\d_])(?=[^\W\d_])")
+_LETTER_CUT = re.compile(r"(?<=[A-Za-z0-9])(?=[A-Za-z0-9])")
 _NEWLINE = re.compile("\n")
 _BACKTICK = re.compile("`")
-_JAMO = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff\uffa0-\uffdc]")
+_NEAR_CUT = re.compile("['\"`.\\-\u00b4\u2018\u2019\u201c\u201d]")
 
 
 def _solid(ch: str) -> bool:
@@ -259,12 +259,14 @@ def _solid(ch: str) -> bool:
 
 
 def _letter_ok(text: str, p: int) -> bool:
-    a, b = text[p - 1], text[p]
+    """A cut inside a word: only between two ASCII letters or digits (folding
+    and transliteration read runs of other scripts as a whole), with no quote,
+    backtick, dot or hyphen just before (typography reads those with what
+    follows)."""
     return (
-        unicodedata.category(a) in ("Lu", "Ll", "Lt", "Lo")
-        and unicodedata.category(b) in ("Lu", "Ll", "Lt", "Lo")
-        and not _JAMO.match(a)
-        and not _JAMO.match(b)
+        text[p - 1 : p + 1].isalnum()
+        and text[p - 1 : p + 1].isascii()
+        and not _NEAR_CUT.search(text, max(0, p - 8), p)
     )
 
 
@@ -335,9 +337,17 @@ def _find_cut(buf: str, size: int, at_eof: bool, mid_line: bool = False) -> tupl
 
     def line_ok(p: int) -> bool:
         # the next line is complete and has no lone CR (a line break for the
-        # whitespace step), so its cleaned form is one line
+        # whitespace step), so its cleaned form is one line; nor has the blank
+        # run before the cut (collapsed, it would join lines of Markdown fences)
         nl = buf.find("\n", p)
-        return nl >= 0 and buf.find("\r", p, nl - 1) < 0 and _solid(buf[p]) and outside(p)
+        if nl < 0 or buf.find("\r", p, nl - 1) >= 0 or not _solid(buf[p]):
+            return False
+        i = p
+        while i > 0 and buf[i - 1] in " \t\r\n":
+            if buf[i - 1] == "\r" and buf[i : i + 1] != "\n":
+                return False
+            i -= 1
+        return outside(p)
 
     lo, hi = size // 4, size
     for far in (False, True):
@@ -362,7 +372,10 @@ def _find_cut(buf: str, size: int, at_eof: bool, mid_line: bool = False) -> tupl
         # a line begun before ``buf`` was checked at the hard cut that began ``buf``
         return ((mid_line and not i) or _solid(buf[start])) and outside(q)
 
-    p = _pick(_SPACE_CUT, _start, buf, hard_ok, lo, hi, True)
+    def space_ok(q: int) -> bool:  # neither neighbour may vanish (a Hangul filler)
+        return _solid(buf[q - 1]) and _solid(buf[q + 1]) and hard_ok(q)
+
+    p = _pick(_SPACE_CUT, _start, buf, space_ok, lo, hi, True)
     if p is None:
         p = _pick(_LETTER_CUT, _start, buf, lambda q: _letter_ok(buf, q) and hard_ok(q), lo, hi, True)
     return None if p is None else (p, False)
