@@ -201,6 +201,18 @@ _BULLETS = frozenset(("* ", "- ", "• ", "· ", "– ", "— ", "▪ ", "► ",
 _NESTED = frozenset(("+ ", "o "))
 _NUMBERED = re.compile(r"(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php)\b", re.I)
+# Each _URL alternative holds "://", "www." or one of these endings (no letter in them has a
+# case-insensitive match other than its own upper case, so lower() finds them all).
+_URL_ENDINGS = (".com", ".org", ".net", ".htm", ".php")
+
+
+def _url_possible(text: str) -> bool:
+    if "://" in text:
+        return True
+    low = text.lower()
+    return "www." in low or any(e in low for e in _URL_ENDINGS)
+
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _SEP = re.compile(r"\s[|»›/·•>]\s|^[|»›]|[|»›]$")
 _SEP_CHARS = frozenset("|»›/·•>")
@@ -310,7 +322,7 @@ def _shape(text: str, lang: str, stops: frozenset[str]) -> list[float]:
         f[23] = 1.0
     if nwords:
         f[24] = min(1.0, (text.count(",") + text.count("，") + text.count("、")) / nwords * 4)
-    if ("http" in text or "www." in text or "." in text) and _URL.search(text):
+    if ("http" in text or "www." in text or "." in text) and _url_possible(text) and _URL.search(text):
         f[25] = 1.0
     if "@" in text and _EMAIL.search(text):
         f[26] = 1.0
@@ -478,13 +490,11 @@ def context_features(
 
     def wins(k: int) -> list[float]:
         """Mean score of the (up to) k lines on each side, the line itself left out."""
-        out: list[float] = []
-        for i in range(n):
-            lo = i - k if i > k else 0
-            hi = i + k + 1 if i + k + 1 < n else n
-            cnt = hi - lo - 1
-            out.append((pre[hi] - pre[lo] - scores[i]) / cnt if cnt > 0 else doc)
-        return out
+        return [
+            (pre[hi] - pre[lo] - s) / (hi - lo - 1) if hi - lo - 1 > 0 else doc
+            for i, s in enumerate(scores)
+            for lo, hi in ((i - k if i > k else 0, i + k + 1 if i + k + 1 < n else n),)
+        ]
 
     win3, win10, win30 = wins(3), wins(10), wins(30)
 
