@@ -490,16 +490,17 @@ def _decide(
     last = prose[-1] if prose else (b if b >= a else -1)
     out: list[str | None] = []
     for i in range(n):
-        valid = [
-            r
-            for r in hits[i]
-            if r.zone == "anywhere" or (r.zone == "head" and i < first) or (r.zone == "tail" and i > last)
-        ]
-        # user tables are layered after the built-in one: their rule is the one named
-        rule = next((r for r in reversed(valid) if r.user), valid[0] if valid else None)
-        if rule is not None:
-            out.append(rule.name)
-            continue
+        if hits[i]:
+            valid = [
+                r
+                for r in hits[i]
+                if r.zone == "anywhere" or (r.zone == "head" and i < first) or (r.zone == "tail" and i > last)
+            ]
+            # user tables are layered after the built-in one: their rule is the one named
+            rule = next((r for r in reversed(valid) if r.user), valid[0] if valid else None)
+            if rule is not None:
+                out.append(rule.name)
+                continue
         p = scored.p[i]
         if lines[i] in recurring and p < 0.9:
             out.append("corpus:recurring line")
