@@ -51,17 +51,30 @@ OWN = 0.3
 PLAUSIBLE = 0.2
 
 
-# A claim this sure ends the search: no other engine is asked.
-STRONG = 0.85
+# A claim this sure ends the search: no other engine is asked. It is above
+# the Slavic engine's highest claim (0.85), which Korean spellings such as
+# "Suh Jin-suck" can reach, so only a Korean claim of 0.9 or more (Hangul,
+# breves, a clear romanisation) stops early.
+STRONG = 0.9
 
 _HANGUL_FIRST = ("korean", "slavic", "generic")
 _OTHERS_FIRST = ("slavic", "korean", "generic")
 
 
+# McCune–Reischauer's breves (ŏ ŭ, precomposed or with U+0306) mark a Korean
+# spelling even though Belarusian Łacinka also writes ŭ: ask Korean first.
+_KOREAN_HINTS = frozenset("ŏŎŭŬ\u0306")
+
+
 def _order(name: str) -> tuple[str, ...]:
     """Engines in the order to ask: the likeliest and cheapest first."""
     for ch in name:
-        if "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f":
+        if (
+            "\uac00" <= ch <= "\ud7a3"
+            or "\u1100" <= ch <= "\u11ff"
+            or "\u3130" <= ch <= "\u318f"
+            or ch in _KOREAN_HINTS
+        ):
             return _HANGUL_FIRST
     return _OTHERS_FIRST
 
