@@ -287,8 +287,17 @@ def _rule_hits(rules: Sequence[Rule], lines: Sequence[str], trace: Trace | None)
 
     for pat, chosen, lower in rs.anchored:
         for i, group in scan(pat, lower):
-            if group is not None and chosen[int(group[1:])] not in hits[i]:
-                hits[i].append(chosen[int(group[1:])])
+            if group is None:
+                continue
+            k = int(group[1:])
+            if chosen[k] not in hits[i]:
+                hits[i].append(chosen[k])
+            # An alternation reports only the first rule that matches; the
+            # earlier ones cannot match this line (all are anchored at its
+            # start), the later ones may (the same pattern for another zone).
+            for r in chosen[k + 1 :]:
+                if r not in hits[i] and r.pattern.search(lines[i]) is not None:
+                    hits[i].append(r)
     for pat, rule, lower in rs.others:
         for i, _ in scan(pat, lower):
             if rule not in hits[i]:
