@@ -337,7 +337,7 @@ def test_hangul_never_gets_unidecodes_bare_c(word: str) -> None:
 
 def test_hangul_known_unidecode_error() -> None:
     assert fold_ascii("\uace0\uc6a9\ucca0") == "goyongcheol"
-    assert text_mod._builtin_hangul("\uace0\uc6a9\ucca0 \u314a") == "goyongcheol ch"
+    assert text_mod._builtin_hangul("\uace0\uc6a9\ucca0 \u314a") == "goyongcheol ch"  # the fallback
 
 
 def test_ascii_leaves_ascii_alone() -> None:
