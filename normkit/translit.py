@@ -338,6 +338,26 @@ def _ascii_word(out: str) -> str:
     return unidecode(out)
 
 
+@functools.lru_cache(maxsize=256)
+def _word_tables(system: str, lang: str) -> tuple[str, tuple[_Table, ...]]:
+    sysname = _canon_system(system)
+    code, _ = _resolve("", lang)
+    return sysname, tuple(_table(n) for n in _tables_for(sysname, code))
+
+
+def transliterate_known(text: str, lang: str, system: str) -> str:
+    """:func:`transliterate` for a known language, without detection or a
+    result record: the fast path for building tables from many entries.
+
+    >>> transliterate_known("Шекеринска", "mk", "national") == transliterate("Шекеринска", "mk")
+    True
+    """
+    sysname, tables = _word_tables(system, lang)
+    if sysname == "ascii":
+        return _WORD.sub(lambda m: _ascii_word(_word(m.group(0), tables)), text)
+    return _WORD.sub(lambda m: _word(m.group(0), tables), text)
+
+
 def transliterate(text: str, lang: str | None = None, system: str = "national") -> str:
     """Transliterate the Cyrillic words of ``text`` to Latin; everything else is kept.
 

@@ -42,7 +42,13 @@ from typing import NamedTuple
 import regex
 
 from normkit.names.base import Match
-from normkit.translit import detect_language, fold_cyrillic, transliterate, transliterate_explained
+from normkit.translit import (
+    detect_language,
+    fold_cyrillic,
+    transliterate,
+    transliterate_explained,
+    transliterate_known,
+)
 
 __all__ = [
     "claim",
@@ -501,7 +507,7 @@ def _given_forms_lower() -> frozenset[str]:
         out.add(f)
         lang = row["lang"]
         for system in ("ascii", "icao", "bgn_pcgn", "national", "scientific"):
-            out.add(_MARKS.sub("", transliterate(f, lang, system=system)))
+            out.add(_MARKS.sub("", transliterate_known(f, lang, system)))
     return frozenset(out)
 
 
@@ -515,7 +521,7 @@ def _surname_forms_lower() -> frozenset[str]:
         f = row["form"].lower()
         out.add(f)
         for system in ("ascii", "icao", "bgn_pcgn", "national", "scientific"):
-            out.add(_MARKS.sub("", transliterate(f, row["lang"], system=system)))
+            out.add(_MARKS.sub("", transliterate_known(f, row["lang"], system)))
     return frozenset(out)
 
 
