@@ -47,30 +47,19 @@ class NormkitTable(SphinxDirective):
         limit = self.options.get("limit")
         shown = rows if limit is None else rows[:limit]
 
-        tbl = nodes.table(classes=["normkit-table"])
-        group = nodes.tgroup(cols=len(columns))
-        tbl += group
-        for _ in columns:
-            group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        group += head
-        head += self._row(columns)
-        body = nodes.tbody()
-        group += body
-        for r in shown:
-            body += self._row([r.get(c) for c in columns])
+        tbl = _table(columns, [[r.get(c) for c in columns] for r in shown])
         caption = f"{self.arguments[0]}: {len(shown)} of {len(rows)} entries"
         para = nodes.paragraph(text=caption)
         return [para, tbl]
 
-    @staticmethod
-    def _row(cells: list[str]) -> nodes.row:
-        row = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += nodes.paragraph(text=cell)
-            row += entry
-        return row
+
+def _row(cells: list[str]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += nodes.paragraph(text=cell)
+        row += entry
+    return row
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -87,11 +76,11 @@ def _table(header: list[str], rows: list[list[str]]) -> nodes.table:
         group += nodes.colspec(colwidth=1)
     head = nodes.thead()
     group += head
-    head += NormkitTable._row(header)
+    head += _row(header)
     body = nodes.tbody()
     group += body
     for r in rows:
-        body += NormkitTable._row(r)
+        body += _row(r)
     return tbl
 
 
