@@ -154,7 +154,8 @@ def sort_key(canonical: str, variant: str) -> tuple[str, str, str, str]:
     return (canonical.casefold(), canonical, variant.casefold(), variant)
 
 
-def _script(s: str) -> str:
+def script_of(s: str) -> str:
+    """The Unicode script of the first letter of ``s`` ("LATIN", "HANGUL", ...; "" if none)."""
     for ch in s:
         if ch.isalpha():
             try:
@@ -745,12 +746,12 @@ class AliasSet:
             if not cs:
                 continue
             n = len(c.replace(",", " ").split())
-            script = _script(cs)
+            script = script_of(cs)
             for spelling in (c, *p.variants):
                 if spelling != c and len(spelling.replace(",", " ").split()) != n:
                     continue
                 s = _surname(spelling, first)
-                if s and _script(s) == script and _letters(s) >= MIN_SURNAME_LETTERS:
+                if s and script_of(s) == script and _letters(s) >= MIN_SURNAME_LETTERS:
                     for f in name_forms(s):
                         out.setdefault(f, set()).add(c)
         return {k: frozenset(v) for k, v in out.items()}
@@ -1037,6 +1038,15 @@ def _nonascii(word: str) -> int:
     return sum(1 for ch in word if not ch.isascii())
 
 
+def _listed_where(aset: AliasSet, found: set[str], canonical: str, variant: str) -> str:
+    """Where a suggested pair is already listed (``file:line``), or ""."""
+    if not found:
+        return ""
+    c = sorted(found)[0]
+    e = aset.lookup_entries(variant).get(c) or aset.lookup_entries(canonical).get(c)
+    return e.short_where if e is not None else c
+
+
 def suggest(
     paths: Sequence[str | Path],
     *,
@@ -1147,7 +1157,7 @@ def suggest(
             for b in group[i + 1 :]:
                 if _fold(a) == _fold(b):
                     continue
-                if _script(a) != _script(b):
+                if script_of(a) != script_of(b):
                     pairs.setdefault(tuple(sorted((a, b))), "one name_key across scripts")  # type: ignore[arg-type]
                 elif seen[a].context & seen[b].context:
                     pairs.setdefault(tuple(sorted((a, b))), "one name_key")  # type: ignore[arg-type]
@@ -1168,7 +1178,11 @@ def suggest(
                     continue  # the two-word pair without the shared first word says it
                 if normalize_name(a) != normalize_name(b) and not set(name_forms(a)) & set(name_forms(b)):
                     full_pairs.append(
-                        (a, b, "one name_key" if _script(a) == _script(b) else "one name_key across scripts")
+                        (
+                            a,
+                            b,
+                            "one name_key" if script_of(a) == script_of(b) else "one name_key across scripts",
+                        )
                     )
     aset = load_aliases(aliases)
     out: list[Suggestion] = []
@@ -1176,12 +1190,9 @@ def suggest(
         ra = (int(bool(aset.lookup(a)) and a in aset.persons), _nonascii(a), fulls[a].count, a)
         rb = (int(bool(aset.lookup(b)) and b in aset.persons), _nonascii(b), fulls[b].count, b)
         canonical, variant = (a, b) if ra >= rb else (b, a)
-        found = set(aset.lookup(canonical)) & set(aset.lookup(variant))
-        known = ""
-        if found:
-            c = sorted(found)[0]
-            e = aset.lookup_entries(variant).get(c) or aset.lookup_entries(canonical).get(c)
-            known = e.short_where if e is not None else c
+        known = _listed_where(
+            aset, set(aset.lookup(canonical)) & set(aset.lookup(variant)), canonical, variant
+        )
         if new_only and known:
             continue
         sa, sb = fulls[canonical], fulls[variant]
@@ -1232,11 +1243,7 @@ def suggest(
             found = {c for c in aset.surnames.get(normalize_name(canonical), frozenset())} & {
                 c for c in aset.surnames.get(normalize_name(variant), frozenset())
             }
-        known = ""
-        if found:
-            c = sorted(found)[0]
-            e = aset.lookup_entries(vfull).get(c) or aset.lookup_entries(cfull).get(c)
-            known = e.short_where if e is not None else c
+        known = _listed_where(aset, found, cfull, vfull)
         if new_only and known:
             continue
         fc, fv = _fold(canonical), _fold(variant)

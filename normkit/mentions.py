@@ -35,7 +35,7 @@ from collections.abc import Iterable
 
 import regex
 
-from normkit.aliases import AliasSet, load_aliases, name_forms
+from normkit.aliases import AliasSet, load_aliases, name_forms, script_of
 from normkit.pipeline import Trace
 
 __all__ = ["canonicalize_names", "find_mentions"]
@@ -107,15 +107,8 @@ class _Tok:
         self.end = end
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _script(word: str) -> str:
-    for ch in word:
-        if ch.isalpha():
-            try:
-                return unicodedata.name(ch).split(" ", 1)[0]
-            except ValueError:
-                return "?"
-    return ""
+# the script of a word's first letter, cached: words repeat in running text
+_script = functools.lru_cache(maxsize=1 << 14)(script_of)
 
 
 def _list(names: Iterable[str]) -> str:
